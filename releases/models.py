@@ -1,0 +1,424 @@
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Country, Official, Organization
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and its publication moment has passed."""
+        return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_countries(self, countries):
+        """Releases about any of `countries` (Country rows or ISO codes)."""
+        codes = [c.code if isinstance(c, Country) else c for c in countries]
+        links = Release.countries.through.objects.filter(
+            release_id=OuterRef("pk"), country__code__in=codes
+        )
+        return self.filter(Exists(links))
+
+    def for_country(self, country):
+        return self.for_countries([country])
+
+    def issued_between(self, start=None, end=None):
+        """Published on or after `start` and on or before `end` (dates, inclusive, local time)."""
+        qs = self
+        if start:
+            qs = qs.filter(published_at__gte=_local_midnight(start))
+        if end:
+            qs = qs.filter(published_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
+        return qs
+
+    def with_related(self):
+        return self.select_related("issuer").prefetch_related("countries")
+
+
+class Release(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The release's address on the site. Keep it once published."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    lead = models.TextField(_("lead"), blank=True, help_text=_("The opening paragraph."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("Visible to the public from this moment, once the status is published."),
+    )
+    issuer = models.ForeignKey(
+        Organization,
+        verbose_name=_("issuing organisation"),
+        on_delete=models.PROTECT,
+        related_name="issued_releases",
+    )
+    department = models.CharField(_("issuing department"), max_length=200, blank=True)
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        related_name="releases",
+        blank=True,
+        help_text=_("Countries of the meetings and agreements are added on save."),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown to the public on the withdrawn release's page."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_first=True), "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="release_public_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "withdrawn"]),
+                name="release_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="release_published_has_time",
+                violation_error_message=_("A published or withdrawn release needs a publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("releases:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def has_english(self):
+        return bool(self.title_en)
+
+
+class Section(models.Model):
+    """A numbered part of the release's body: a heading and its text."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(_("heading"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("body section")
+        verbose_name_plural = _("body sections")
+
+    def __str__(self):
+        return self.heading or f"§{self.order}"
+
+
+class Contact(models.Model):
+    """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
+
+    class Role(models.TextChoices):
+        INQUIRIES = "inquiries", _("inquiries")
+        PRESS = "press", _("press")
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.CharField(
+        _("department"), max_length=200, help_text=_("e.g. 金属企画部 国際業務課.")
+    )
+    persons = models.CharField(_("persons"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()\-]{5,28}$", _("Enter a phone number such as 03-6758-8027.")
+            )
+        ],
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.department}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(release__in=Release.objects.published())
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        BILATERAL = "bilateral", _("bilateral meeting")
+        COURTESY_CALL = "courtesy_call", _("courtesy call")
+        ROUNDTABLE = "roundtable", _("roundtable")
+        FORUM_SESSION = "forum_session", _("forum session")
+        SIGNING_CEREMONY = "signing_ceremony", _("signing ceremony")
+        OTHER = "other", _("other")
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.BILATERAL)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    participants = models.ManyToManyField(
+        Official, through="MeetingParticipant", related_name="meetings", blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "order", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["country", "date"], name="meeting_country_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
+
+
+class MeetingParticipant(models.Model):
+    """An official at a meeting, with the title they held then (kept when their post changes)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    official = models.ForeignKey(
+        Official, verbose_name=_("official"), on_delete=models.PROTECT, related_name="participations"
+    )
+    title = models.CharField(
+        _("title at the time"),
+        max_length=200,
+        blank=True,
+        help_text=_("Left empty, it is taken from the post the official held on the meeting's date."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "official"],
+                name="participant_once_per_meeting",
+                violation_error_message=_("This official is already listed for this meeting."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official}, {self.title}" if self.title else str(self.official)
+
+    def save(self, *args, **kwargs):
+        if not (self.title_ja or self.title_en) and self.meeting_id and self.official_id:
+            post = self.official.post_on(self.meeting.date)
+            if post:
+                self.title_ja, self.title_en = post.title_ja, post.title_en
+        super().save(*args, **kwargs)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def public(self):
+        """Agreements that a public release announces or mentions."""
+        links = ReleaseAgreement.objects.filter(
+            agreement_id=OuterRef("pk"), release__in=Release.objects.published()
+        )
+        return self.filter(Exists(links))
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("MOU")
+        MOC = "moc", _("MOC")
+        OTHER = "other", _("other agreement")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOU)
+    title = models.CharField(_("title"), max_length=300)
+    subject = models.TextField(_("subject"), blank=True)
+    parties = models.ManyToManyField(
+        Organization,
+        verbose_name=_("parties"),
+        related_name="agreements",
+        help_text=_("The organisations that signed: at least two."),
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        help_text=_("The partner country."),
+    )
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, help_text=_("Leave empty when not known.")
+    )
+    signatories = models.ManyToManyField(
+        Official, verbose_name=_("signatories"), related_name="signed_agreements", blank=True
+    )
+    releases = models.ManyToManyField(
+        Release, through="ReleaseAgreement", related_name="agreements", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("signed_on").desc(nulls_last=True), "-id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [models.Index(fields=["kind", "signed_on"], name="agreement_kind_signed_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["mou", "moc", "other"]), name="agreement_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("releases:agreement", kwargs={"slug": self.slug})
+
+
+class ReleaseAgreement(models.Model):
+    class Role(models.TextChoices):
+        ANNOUNCES = "announces", _("announces")
+        MENTIONS = "mentions", _("mentions")
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="agreement_links")
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="release_links",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ANNOUNCES)
+
+    class Meta:
+        verbose_name = _("agreement in this release")
+        verbose_name_plural = _("agreements in this release")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "agreement"],
+                name="agreement_once_per_release",
+                violation_error_message=_("This agreement is already linked to this release."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.agreement)
+
+
+def photo_upload_to(instance, filename):
+    """Stored names never reuse the uploaded name."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Photo(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="photos")
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        help_text=_("Optional: the meeting of this release that the photo shows."),
+    )
+    image = models.ImageField(
+        _("image"), upload_to=photo_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("出典 / Source, e.g. ROTOBO.")
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for visitors who cannot see it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption[:60] or PurePath(self.image.name).name
+
+    def clean(self):
+        if self.meeting_id and self.release_id and self.meeting.release_id != self.release_id:
+            raise ValidationError({"meeting": _("Choose a meeting of this release.")})

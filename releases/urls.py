@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "releases"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("releases/", views.ReleaseListView.as_view(), name="list"),
+    path("releases/<slug:slug>/", views.ReleaseDetailView.as_view(), name="detail"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreements"),
+    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
+]
