@@ -43,6 +43,18 @@ class ReleaseQuerySet(models.QuerySet):
             qs = qs.filter(published_at__lt=_local_midnight(end + datetime.timedelta(days=1)))
         return qs
 
+    def search(self, words):
+        """Releases matching every word, in either language."""
+        qs = self
+        for word in words.split():
+            qs = qs.filter(
+                Q(title_ja__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(lead_ja__icontains=word)
+                | Q(lead_en__icontains=word)
+            )
+        return qs
+
     def with_related(self):
         return self.select_related("issuer").prefetch_related("countries")
 
