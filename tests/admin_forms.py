@@ -14,7 +14,9 @@ def form_data(response, form_id=None):
         if field.name == "textarea":
             data[name] = field.text
         elif field.name == "select":
-            selected = [o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")]
+            selected = [
+                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
+            ]
             if field.has_attr("multiple"):
                 data[name] = selected
             else:

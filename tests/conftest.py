@@ -22,7 +22,9 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM} (.ci/run installs it)")
+    skip = pytest.mark.skip(
+        reason=f"browser tests need Chromium at {CHROMIUM} (.ci/run installs it)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -50,3 +52,27 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def countries(transactional_db):
+    """The migration's countries, again: transactional tests flush the database after each test."""
+    from people.countries import world_countries
+    from people.models import Country
+
+    if not Country.objects.exists():
+        Country.objects.bulk_create(
+            Country(name=row["name_ja"], **row) for row in world_countries()
+        )
+
+
+@pytest.fixture
+def admin_page(page, live_server, django_user_model, countries):
+    """A Chromium page logged into the admin as a superuser."""
+    django_user_model.objects.create_superuser("chief", "chief@example.org", "correct-horse-9")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "correct-horse-9")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page

@@ -64,7 +64,9 @@ def test_participant_keeps_the_title_held_at_the_meeting_after_the_post_changes(
 def test_an_explicit_title_at_the_time_is_not_overwritten():
     official = OfficialFactory()
     PostFactory(official=official, title_en="President")
-    participant = MeetingParticipantFactory(official=official, title_ja="大統領代行", title_en="Acting President")
+    participant = MeetingParticipantFactory(
+        official=official, title_ja="大統領代行", title_en="Acting President"
+    )
     assert participant.title_en == "Acting President"
 
 

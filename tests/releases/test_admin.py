@@ -122,7 +122,9 @@ def test_staff_can_add_a_release_with_a_meeting_and_its_officials(staff_client):
 
 def test_duplicate_slug_is_a_form_error(staff_client):
     ReleaseFactory(slug="kz-president")
-    response = staff_client.post(reverse("admin:releases_release_add"), add_release_data(staff_client))
+    response = staff_client.post(
+        reverse("admin:releases_release_add"), add_release_data(staff_client)
+    )
     assert response.status_code == 200
     assert any("slug" in e.lower() or "スラグ" in e for e in errors(response)), errors(response)
     assert Release.objects.count() == 1
@@ -146,7 +148,9 @@ def test_meeting_ending_before_it_starts_is_a_form_error(staff_client):
     assert errors(response)
 
 
-def test_a_photo_that_is_not_an_image_is_a_form_error_and_nothing_is_lost(staff_client, full_release):
+def test_a_photo_that_is_not_an_image_is_a_form_error_and_nothing_is_lost(
+    staff_client, full_release
+):
     url = reverse("admin:releases_release_change", args=[full_release.pk])
     data = form_data(staff_client.get(url), "release_form")
     data["title_ja"] = "変更した題名"
@@ -181,9 +185,7 @@ def test_agreement_needs_two_parties(staff_client):
     one = OrganizationFactory()
     url = reverse("admin:releases_agreement_add")
     data = form_data(staff_client.get(url), "agreement_form")
-    data.update(
-        {"kind": "mou", "title_ja": "覚書", "slug": "one-party", "parties": [str(one.pk)]}
-    )
+    data.update({"kind": "mou", "title_ja": "覚書", "slug": "one-party", "parties": [str(one.pk)]})
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert any("two parties" in e or "2" in e for e in errors(response)), errors(response)

@@ -69,7 +69,9 @@ def test_issued_between_is_inclusive_in_tokyo_time():
     # 2025-12-31 23:30 in Tokyo is still 31 December, though UTC says 14:30.
     late = ReleaseFactory(published_at=aware(2025, 12, 31, 23, 30))
     ReleaseFactory(published_at=aware(2026, 1, 1, 0, 0))
-    december = Release.objects.issued_between(datetime.date(2025, 12, 1), datetime.date(2025, 12, 31))
+    december = Release.objects.issued_between(
+        datetime.date(2025, 12, 1), datetime.date(2025, 12, 31)
+    )
     assert list(december) == [late]
 
 
