@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from releases.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo release (JOGMEC, the Central Asia + Japan Dialogue, December 2025) with its "
+        "meetings, agreements, officials, organisations, contacts and photos. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        summary = load_demo()
+        release = summary.release
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo release {release.slug}: {summary.created} rows created, "
+                f"{summary.updated} updated, {summary.images} images written."
+            )
+        )
+        self.stdout.write(
+            f"{release.meetings.count()} meetings, {release.agreements.count()} agreements, "
+            f"{release.photos.count()} photos, {release.contacts.count()} contacts, "
+            f"{release.sections.count()} sections."
+        )
