@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,16 +44,22 @@ class ReleaseQuerySet(models.QuerySet):
         return qs
 
     def search(self, words):
-        """Releases matching every word, in either language."""
+        """Releases whose text (both languages, every part) contains every word, best first.
+
+        Words match anywhere, inside Japanese text without spaces too, ignoring case and width;
+        a release scores 2 for each word in its title and 1 for each word found elsewhere.
+        """
+        from .search import search_terms
+
+        terms = search_terms(words)
+        if not terms:
+            return self
         qs = self
-        for word in words.split():
-            qs = qs.filter(
-                Q(title_ja__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(lead_ja__icontains=word)
-                | Q(lead_en__icontains=word)
-            )
-        return qs
+        rank = Value(0)
+        for term in terms:
+            qs = qs.filter(search_text__contains=term)
+            rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
+        return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):
         return self.select_related("issuer").prefetch_related("countries")
@@ -114,6 +120,10 @@ class Release(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Denormalised for search (releases.search.refresh_search_text): every text of the release
+    # and of what it reports, both languages, NFKC-normalised and case-folded.
+    search_title = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ReleaseQuerySet.as_manager()
 

@@ -1,0 +1,204 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from releases.models import Release
+from releases.search import normalise, refresh_search_text, search_terms
+from tests.factories import (
+    AgreementFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    ReleaseAgreementFactory,
+    ReleaseFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(n):
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+def found(words):
+    return list(Release.objects.published().search(words).values_list("slug", flat=True))
+
+
+@pytest.fixture
+def corpus():
+    """Three public releases and a draft, each with some text only in one of its parts."""
+    tokayev = OfficialFactory(
+        slug="tokayev",
+        name_ja="カシム＝ジョマルト・トカエフ",
+        name_en="Kassym-Jomart Tokayev",
+        other_names="Касым-Жомарт Токаев\nQasym-Jomart Toqaev",
+    )
+    tau_ken = OrganizationFactory(
+        slug="tau-ken-samruk", name_ja="タウケン・サムルク", name_en="Tau-Ken Samruk"
+    )
+    summit = ReleaseFactory(
+        slug="summit",
+        title_ja="「中央アジア＋日本」対話・首脳会合への参加について",
+        title_en="Participation in the Central Asia + Japan Dialogue Summit",
+        lead_ja="ＪＯＧＭＥＣは首脳会合に参加しました。",
+        published_at=days_ago(3),
+    )
+    meeting = MeetingFactory(
+        release=summit,
+        summary_ja="鉱物資源分野での協力について意見交換を行った。",
+        summary_en="They discussed cooperation on mineral resources.",
+    )
+    MeetingParticipantFactory(meeting=meeting, official=tokayev, title_ja="大統領")
+    agreement = AgreementFactory(
+        title_ja="地質調査に関する覚書", title_en="MOU on geological survey", parties=[tau_ken]
+    )
+    ReleaseAgreementFactory(release=summit, agreement=agreement)
+
+    rare = ReleaseFactory(
+        slug="rare-metals",
+        title_ja="備蓄の状況",
+        title_en="Stockpiling",
+        published_at=days_ago(2),
+    )
+    SectionFactory(release=rare, body_ja="<p>レアメタルの国家備蓄を&amp;拡充する。</p>")
+
+    titled = ReleaseFactory(
+        slug="rare-metals-in-title",
+        title_ja="レアメタル備蓄",
+        title_en="Rare metals stockpile",
+        published_at=days_ago(5),
+    )
+    draft = ReleaseFactory(
+        slug="draft",
+        title_ja="レアメタル（未公開）",
+        status=Release.Status.DRAFT,
+        published_at=None,
+    )
+    refresh_search_text([summit, rare, titled, draft])
+    return {"summit": summit, "rare": rare, "titled": titled}
+
+
+def test_normalise_folds_case_width_and_cyrillic():
+    assert normalise("ＪＯＧＭＥＣ Tokayev ТОКАЕВ ﾚｱﾒﾀﾙ") == "jogmec tokayev токаев レアメタル"
+
+
+def test_search_terms_drop_control_characters_duplicates_and_excess():
+    assert search_terms("a\x00b  A") == ["a", "b"]
+    assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == 8
+
+
+@pytest.mark.parametrize("words", ["タウケン", "サムルク", "Tau-Ken", "tau-ken samruk", "TAU"])
+def test_organisation_names_are_found_by_any_part_in_either_language(corpus, words):
+    assert found(words) == ["summit"]
+
+
+@pytest.mark.parametrize(
+    "words", ["トカエフ", "Tokayev", "tokayev", "Токаев", "токаев", "ТОКАЕВ", "Toqaev"]
+)
+def test_officials_are_found_by_any_spelling_and_case(corpus, words):
+    assert found(words) == ["summit"]
+
+
+def test_japanese_matches_inside_words_without_spaces(corpus):
+    assert found("レアメタル") == ["rare-metals-in-title", "rare-metals"]
+    assert found("メタル") == ["rare-metals-in-title", "rare-metals"]
+    assert found("首脳") == ["summit"]
+
+
+def test_half_width_and_full_width_forms_match(corpus):
+    assert found("ﾚｱﾒﾀﾙ") == ["rare-metals-in-title", "rare-metals"]
+    assert found("jogmec") == ["summit"]
+
+
+@pytest.mark.parametrize(
+    "words", ["鉱物資源分野", "mineral resources", "地質調査", "Geological Survey", "CENTRAL ASIA"]
+)
+def test_meeting_summaries_and_agreement_titles_are_searched_in_both_languages(corpus, words):
+    assert found(words) == ["summit"]
+
+
+def test_body_text_is_searched_without_its_markup(corpus):
+    assert found("国家備蓄を&拡充") == ["rare-metals"]
+    assert found("<p>") == []
+
+
+def test_every_word_must_match(corpus):
+    assert found("レアメタル 首脳") == []
+    assert found("tokayev 首脳") == ["summit"]
+
+
+def test_results_are_ordered_by_relevance_then_date(corpus):
+    newest_in_title = ReleaseFactory(
+        slug="newest", title_ja="レアメタル速報", published_at=days_ago(1)
+    )
+    refresh_search_text([newest_in_title])
+    # Title matches first, newest first; then the body match, although it is newer than one.
+    assert found("レアメタル") == ["newest", "rare-metals-in-title", "rare-metals"]
+
+
+def test_search_never_returns_releases_that_are_not_public(corpus):
+    assert "draft" not in found("未公開")
+    assert Release.objects.search("未公開").get().slug == "draft"
+
+
+@pytest.mark.parametrize("words", ["", "   ", "%", "_", "\\", "'", "\x00", "a" * 5000, "%_%"])
+def test_odd_input_never_fails(corpus, words):
+    assert isinstance(found(words), list)
+
+
+def test_empty_query_changes_nothing(corpus):
+    qs = Release.objects.published()
+    assert Release.objects.published().search("  ").query.order_by == qs.query.order_by
+
+
+def test_refresh_costs_the_same_queries_for_one_or_many_releases(django_assert_num_queries):
+    def make():
+        release = ReleaseFactory()
+        meeting = MeetingFactory(release=release)
+        MeetingParticipantFactory(meeting=meeting)
+        SectionFactory(release=release)
+        ReleaseAgreementFactory(release=release)
+        return release
+
+    one = [make()]
+    many = [make() for _ in range(6)]
+    # Release, countries, sections, photos, meetings, participants, agreements, parties,
+    # signatories, then one bulk update.
+    with django_assert_num_queries(10):
+        refresh_search_text(one)
+    with django_assert_num_queries(10):
+        refresh_search_text(many)
+
+
+def test_refresh_leaves_updated_at_alone():
+    release = ReleaseFactory()
+    before = Release.objects.get(pk=release.pk).updated_at
+    refresh_search_text(Release.objects.filter(pk=release.pk))
+    assert Release.objects.get(pk=release.pk).updated_at == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_postgresql_serves_the_search_from_the_trigram_index(corpus):
+    issuer = corpus["summit"].issuer
+    Release.objects.bulk_create(
+        Release(
+            slug=f"bulk-{i}",
+            title_ja=f"定例報告 第{i}号",
+            status=Release.Status.PUBLISHED,
+            published_at=days_ago(10 + i % 300),
+            issuer=issuer,
+            search_title=f"定例報告 第{i}号",
+            search_text=f"定例報告 第{i}号\nreport number {i} on oil and gas {i * 7919 % 10007}",
+        )
+        for i in range(5000)
+    )
+    with connection.cursor() as cursor:
+        # Autovacuum does both in production: merge fresh entries into the index, count rows.
+        cursor.execute("SELECT gin_clean_pending_list('release_search_trgm_idx'::regclass)")
+        cursor.execute("ANALYZE releases_release")
+    plan = Release.objects.published().search("レアメタル").explain()
+    assert "release_search_trgm_idx" in plan
