@@ -113,6 +113,8 @@ class Official(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="officials"
     )
+    # Optimistic locking: every save increments it; a form saved from an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -121,6 +123,10 @@ class Official(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("people:official", kwargs={"slug": self.slug})

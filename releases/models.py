@@ -10,8 +10,11 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 
 from people.models import Country, Official, Organization
+
+from .richtext import EDITOR_EXTENSIONS, sanitize_html
 
 
 def _local_midnight(day):
@@ -124,6 +127,8 @@ class Release(models.Model):
     # and of what it reports, both languages, NFKC-normalised and case-folded.
     search_title = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
+    # Optimistic locking: every save increments it; a form saved from an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -132,6 +137,9 @@ class Release(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("release")
         verbose_name_plural = _("releases")
+        permissions = [
+            ("publish_release", _("Can publish, schedule, unpublish and withdraw releases")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_public_idx"),
         ]
@@ -149,6 +157,12 @@ class Release(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs={"slug": self.slug})
@@ -171,7 +185,7 @@ class Section(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(_("heading"), max_length=300, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = ProseEditorField(_("text"), blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -181,6 +195,12 @@ class Section(models.Model):
 
     def __str__(self):
         return self.heading or f"§{self.order}"
+
+    def save(self, *args, **kwargs):
+        for name in ("body_ja", "body_en"):
+            if getattr(self, name):
+                setattr(self, name, sanitize_html(getattr(self, name)))
+        super().save(*args, **kwargs)
 
 
 class Contact(models.Model):
@@ -349,6 +369,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -365,6 +386,10 @@ class Agreement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("releases:agreement", kwargs={"slug": self.slug})
