@@ -14,6 +14,11 @@ class Command(BaseCommand):
         "The password is random, kept in .admin-password (git ignores it)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site", default="http://127.0.0.1:8000", help="where the site is served"
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("demo_users is for a development machine (DJANGO_DEBUG=1) only.")
@@ -30,6 +35,6 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+                f"Admin: {options['site']}/admin/  user: admin  password: {password}"
             )
         )
