@@ -1,9 +1,17 @@
+import reversion
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from releases.admin import LockedVersionAdmin
+from releases.forms import VersionLockForm
+from releases.search import refresh_search_text
+
 from .models import Country, Official, Organization, Post
+
+reversion.register(Post)
+reversion.register(Official, follow=["posts"])
 
 
 @admin.register(Country)
@@ -35,8 +43,15 @@ class PostInline(TranslationTabularInline):
     fields = ["title", "organization", "start_date", "end_date"]
 
 
+class OfficialForm(VersionLockForm):
+    class Meta:
+        model = Official
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
+
+
 @admin.register(Official)
-class OfficialAdmin(TabbedTranslationAdmin):
+class OfficialAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+    form = OfficialForm
     list_display = ["name", "current_post", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_ja", "name_en", "other_names", "slug"]
@@ -48,6 +63,12 @@ class OfficialAdmin(TabbedTranslationAdmin):
         (_("Search and address"), {"fields": ["other_names", "slug"]}),
     ]
     inlines = [PostInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Releases show the official's name and titles: their search text includes them.
+        releases = form.instance.participations.values_list("meeting__release_id", flat=True)
+        refresh_search_text(set(releases))
 
     def get_queryset(self, request):
         posts = Post.objects.select_related("organization")

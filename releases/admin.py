@@ -1,18 +1,35 @@
+import reversion
+from csp.constants import NONCE
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from js_asset import Media as ImportMapMedia
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from people.models import Official
 
+from . import workflow
+from .forms import PhotoForm, ReleaseAdminForm, VersionLockForm
+from .history import compare
 from .models import (
     Agreement,
     Contact,
@@ -23,11 +40,120 @@ from .models import (
     ReleaseAgreement,
     Section,
 )
+from .search import refresh_search_text
 from .services import set_meeting_officials, sync_release_countries
 
 admin.site.site_header = _("JOGMEC news releases")
 admin.site.site_title = _("News releases")
 admin.site.index_title = _("Staff")
+
+# History: a release is kept with everything its page shows, translations included.
+reversion.register(Section)
+reversion.register(Contact)
+reversion.register(Photo)
+reversion.register(ReleaseAgreement)
+reversion.register(MeetingParticipant)
+reversion.register(Meeting, follow=["participations"])
+reversion.register(
+    Release, follow=["sections", "meetings", "photos", "contacts", "agreement_links"]
+)
+# Not following release_links: restoring an agreement must not unlink releases added later.
+reversion.register(Agreement)
+
+
+class LockedVersionAdmin(VersionAdmin):
+    """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view.
+
+    Put before the translation admin class: `class X(LockedVersionAdmin, TabbedTranslationAdmin)`.
+    """
+
+    object_history_template = "admin/history_with_compare.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        urls = [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        before = getattr(request, "_version_before_request", None)
+        return type(form.__name__, (form,), {"version_before_request": before})
+
+    def get_fieldsets(self, request, obj=None):
+        # The hidden version travels in a fieldset of its own, which the admin does not show.
+        return [
+            *super().get_fieldsets(request, obj),
+            (None, {"fields": ["lock_version"], "classes": ["hidden"]}),
+        ]
+
+    def _remember_version(self, request, object_id):
+        """History views revert the row before the form is built: remember the version first."""
+        with transaction.atomic():
+            current = (
+                self.model._default_manager.select_for_update()
+                .filter(pk=object_id)
+                .values_list("version", flat=True)
+                .first()
+            )
+        request._version_before_request = current
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic():
+            self._remember_version(request, unquote(object_id))
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = self._reversion_order_version_queryset(
+            request,
+            Version.objects.get_for_object_reference(self.model, unquote(object_id)).select_related(
+                "revision__user"
+            ),
+        )
+        context = {
+            "versions": versions,
+            "compare_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_compare", args=[object_id]
+            ),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        try:
+            old = versions.get(pk=int(request.GET.get("from", "")))
+            new = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist):
+            messages.warning(
+                request, "比較する2つの版を選んでください。 · Choose two versions to compare."
+            )
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]
+                )
+            )
+        if old.pk > new.pk:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": "版の比較 · Compare versions",
+            "old": old,
+            "new": new,
+            "diffs": compare(old, new),
+        }
+        return TemplateResponse(request, "admin/history_compare.html", context)
 
 
 class SectionInline(TranslationStackedInline):
@@ -49,12 +175,14 @@ class MeetingInlineForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["officials"].initial = [p.official_id for p in self.instance.participations.all()]
+            self.fields["officials"].initial = [
+                p.official_id for p in self.instance.participations.all()
+            ]
 
 
 class MeetingInline(TranslationStackedInline):
@@ -108,6 +236,7 @@ class MeetingInline(TranslationStackedInline):
 
 class PhotoInline(TranslationStackedInline):
     model = Photo
+    form = PhotoForm
     extra = 0
     fields = ["image", "preview", "caption", "credit", "alt_text", "meeting", "order"]
     readonly_fields = ["preview"]
@@ -140,41 +269,327 @@ class ReleaseAgreementInline(admin.TabularInline):
     verbose_name_plural = _("agreements announced or mentioned")
 
 
+# Keys of the release form that only the workflow may write. The form never has inputs for
+# them; a POST that carries them anyway (a crafted request) is refused as a whole.
+PUBLICATION_KEYS = {"status", "published_at", "published_at_0", "published_at_1", "published_by"}
+PUBLICATION_KEYS |= {"withdrawn_at", "version"}
+WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reason_en"}
+
+# Submit buttons of the release form: (POST name, workflow action, label, states it applies to).
+WORKFLOW_BUTTONS = [
+    (
+        "_publish",
+        workflow.PUBLISH,
+        "保存して今すぐ公開 · Save and publish now",
+        {"draft", "scheduled"},
+    ),
+    (
+        "_schedule",
+        workflow.SCHEDULE,
+        "保存して予約公開 · Save and schedule",
+        {"draft", "scheduled"},
+    ),
+    (
+        "_unpublish",
+        workflow.UNPUBLISH,
+        "保存して非公開（下書き）に戻す · Save and unpublish (back to draft)",
+        {"scheduled", "published", "withdrawn"},
+    ),
+    ("_withdraw", workflow.WITHDRAW, "保存して取り下げ · Save and withdraw", {"published"}),
+]
+WORKFLOW_DONE = {
+    workflow.PUBLISH: "公開しました。 · Published.",
+    workflow.SCHEDULE: "予約公開を設定しました: %(at)s · Scheduled for %(at)s.",
+    workflow.UNPUBLISH: "非公開（下書き）に戻しました。 · Unpublished: the release is a draft again.",
+    workflow.WITHDRAW: "取り下げました。 · Withdrawn.",
+}
+STATE_LABELS = {
+    "draft": "下書き（非公開） · Draft (not public)",
+    "scheduled": "予約公開（まだ非公開） · Scheduled (not public yet)",
+    "published": "公開中 · Published",
+    "withdrawn": "取り下げ済み · Withdrawn",
+}
+
+
 @admin.register(Release)
-class ReleaseAdmin(TabbedTranslationAdmin):
-    list_display = ["title", "status", "published_at", "country_codes", "issuer"]
+class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+    form = ReleaseAdminForm
+    list_display = ["title", "publication_state", "published_at", "country_codes", "issuer"]
     list_filter = ["status", "published_at", ("countries", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "lead_ja", "lead_en", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issuer", "countries"]
-    list_select_related = ["issuer"]
+    list_select_related = ["issuer", "published_by"]
     prepopulated_fields = {"slug": ["title_en"]}
-    fieldsets = [
-        (_("Text"), {"fields": ["title", "subtitle", "lead"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
-        (_("Issuer and subject"), {"fields": ["issuer", "department", "countries"]}),
-        (_("Withdrawal"), {"classes": ["collapse"], "fields": ["withdrawal_reason"]}),
-    ]
+    readonly_fields = ["publication_state_detail"]
     inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def get_fieldsets(self, request, obj=None):
+        can_publish = workflow.can_publish(request.user)
+        publication = ["publication_state_detail", "slug"]
+        if can_publish:
+            publication.append("schedule_at")
+        fieldsets = [
+            (
+                "公開 · Publication",
+                {
+                    "fields": publication,
+                    "description": "公開・予約・非公開・取り下げはフォーム下のボタンで行います（公開担当者のみ）。"
+                    " · Publish, schedule, unpublish and withdraw with the buttons below the form "
+                    "(publishers only).",
+                },
+            ),
+            (_("Text"), {"fields": ["title", "subtitle", "lead"]}),
+            (_("Issuer and subject"), {"fields": ["issuer", "department", "countries"]}),
+        ]
+        if can_publish:
+            withdrawn = obj is not None and obj.status == Release.Status.WITHDRAWN
+            fieldsets.append(
+                (
+                    "取り下げ · Withdrawal",
+                    {
+                        "classes": [] if withdrawn else ["collapse"],
+                        "fields": ["withdrawal_reason"],
+                        "description": "「取り下げ」の前に理由を書いてください。公開ページに表示されます。"
+                        " · Write the reason before pressing “Withdraw”: the public page shows it.",
+                    },
+                )
+            )
+        fieldsets.append((None, {"fields": ["lock_version"], "classes": ["hidden"]}))
+        return self._patch_fieldsets(fieldsets)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        attrs = {"user": request.user, "workflow_action": self._workflow_action(request)}
+        if request.method == "POST":
+            attrs["tampered"] = self._tampered_keys(request, obj)
+        return type(form.__name__, (form,), attrs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
 
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    # Columns and read-only fields
+
     @admin.display(description=_("countries"))
     def country_codes(self, release):
         return ", ".join(c.code for c in release.countries.all())
+
+    @admin.display(description="状態 · State", ordering="status")
+    def publication_state(self, release):
+        return STATE_LABELS[workflow.state(release)]
+
+    @admin.display(description="状態 · State")
+    def publication_state_detail(self, release):
+        if release is None or release.pk is None:
+            return STATE_LABELS["draft"]
+        label = STATE_LABELS[workflow.state(release)]
+        lines = [label]
+        if release.published_at:
+            when = formats.date_format(timezone.localtime(release.published_at), "DATETIME_FORMAT")
+            lines.append(f"公開日時 · Publication time: {when}")
+        if release.published_by:
+            who = release.published_by.get_full_name() or release.published_by.get_username()
+            lines.append(f"公開した人 · Published by: {who}")
+        if release.withdrawn_at:
+            when = formats.date_format(timezone.localtime(release.withdrawn_at), "DATETIME_FORMAT")
+            lines.append(f"取り下げ日時 · Withdrawn at: {when}")
+            if release.withdrawal_reason:
+                lines.append(f"理由 · Reason: {release.withdrawal_reason}")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    # Publication rules
+
+    def _workflow_action(self, request):
+        if request.method != "POST":
+            return None
+        for name, action, _label, _states in WORKFLOW_BUTTONS:
+            if name in request.POST:
+                return action
+        return None
+
+    def _tampered_keys(self, request, obj):
+        keys = PUBLICATION_KEYS
+        if not workflow.can_publish(request.user):
+            keys = keys | WITHDRAWAL_KEYS
+        tampered = set()
+        for key in keys & set(request.POST):
+            value = request.POST.get(key, "").strip()
+            if key == "status" and value == (obj.status if obj else Release.Status.DRAFT):
+                continue
+            if key in WITHDRAWAL_KEYS:
+                current = getattr(obj, key, "") if obj else ""
+                if value == (current or "").strip():
+                    continue
+            if value:
+                tampered.add(key)
+        return tampered
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = form.workflow_action
+        if action == workflow.PUBLISH:
+            workflow.publish(obj, request.user)
+        elif action == workflow.SCHEDULE:
+            workflow.schedule(obj, request.user, form.cleaned_data["schedule_at"])
+        elif action == workflow.UNPUBLISH:
+            workflow.unpublish(obj, request.user)
+        elif action == workflow.WITHDRAW:
+            workflow.withdraw(
+                obj, request.user, obj.withdrawal_reason_ja, obj.withdrawal_reason_en or ""
+            )
+        if action:
+            reversion.set_comment(WORKFLOW_DONE[action] % {"at": self._when(obj)})
+
+    def _when(self, release):
+        if not release.published_at:
+            return ""
+        return formats.date_format(timezone.localtime(release.published_at), "DATETIME_FORMAT")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._workflow_response(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._workflow_response(request, obj) or super().response_change(request, obj)
+
+    def _workflow_response(self, request, obj):
+        action = self._workflow_action(request)
+        if not action:
+            return None
+        self.message_user(
+            request, WORKFLOW_DONE[action] % {"at": self._when(obj)}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:releases_release_change", args=[obj.pk]))
+
+    # Forms and buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["media"] = ImportMapMedia.from_media(context["media"], nonce=request.csp_nonce)
+        current = workflow.state(obj) if obj is not None else "draft"
+        show = (
+            workflow.can_publish(request.user)
+            and not context.get("revert")
+            and not context.get("recover")
+        )
+        context["workflow_buttons"] = [
+            (name, label, "default" if action == workflow.PUBLISH else "")
+            for name, action, label, states in WORKFLOW_BUTTONS
+            if show and current in states
+        ]
+        context["publication_state"] = STATE_LABELS[current]
+        context["may_publish"] = workflow.can_publish(request.user)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        # The rich-text editor loads as ES modules through an import map, an inline script:
+        # allow it by this response's nonce only.
+        response._csp_update = {"script-src": [NONCE]}
+        return response
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_release_countries(form.instance)
+        refresh_search_text([form.instance])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Meeting:
             for meeting_form in formset.forms:
                 meeting = meeting_form.instance
-                if meeting.pk and meeting_form.has_changed() and "officials" in meeting_form.cleaned_data:
+                if (
+                    meeting.pk
+                    and meeting_form.has_changed()
+                    and "officials" in meeting_form.cleaned_data
+                ):
                     set_meeting_officials(meeting, meeting_form.cleaned_data["officials"])
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        sync_release_countries(form.instance)
+    # Actions on the list
+
+    @admin.action(
+        description="選択したリリースを今すぐ公開 · Publish the selected releases now",
+        permissions=["publish"],
+    )
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.PUBLISH, workflow.publish)
+
+    @admin.action(
+        description="選択したリリースを非公開（下書き）に戻す · Unpublish the selected releases",
+        permissions=["publish"],
+    )
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.UNPUBLISH, workflow.unpublish)
+
+    def _bulk(self, request, queryset, action, function):
+        done, refused = 0, []
+        for release in queryset:
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    function(release, request.user)
+                    reversion.set_comment(WORKFLOW_DONE[action] % {"at": self._when(release)})
+                done += 1
+            except ValidationError as error:
+                refused.append(f"{release}: {' '.join(error.messages)}")
+        if done:
+            self.message_user(
+                request, f"{done} 件 · {done} release(s): {WORKFLOW_DONE[action] % {'at': ''}}"
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    # Preview
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/preview/",
+                # Not admin_view(): that would send strangers to the login page, telling them
+                # the address exists. Everyone who may not preview gets the same 404.
+                never_cache(self.preview_view),
+                name="releases_release_preview",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def preview_view(self, request, object_id):
+        from .views import ReleaseDetailView
+
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            raise Http404
+        try:
+            release = Release.objects.get(pk=int(object_id))
+        except (ValueError, Release.DoesNotExist):
+            raise Http404 from None
+        if not self.has_change_permission(request, release):
+            raise Http404
+        language = request.GET.get("lang", "ja")
+        if language not in ("ja", "en"):
+            language = "ja"
+
+        class PreviewView(ReleaseDetailView):
+            template_name = "admin/releases/release/preview.html"
+
+            def get_queryset(self):
+                return Release.objects.with_details()
+
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = PreviewView.as_view(
+                extra_context={
+                    "preview_state": STATE_LABELS[workflow.state(release)],
+                    "preview_change_url": reverse(
+                        "admin:releases_release_change", args=[release.pk]
+                    ),
+                }
+            )(request, pk=release.pk)
+            response.render()
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class MeetingParticipantInline(TranslationTabularInline):
@@ -185,7 +600,7 @@ class MeetingParticipantInline(TranslationTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TabbedTranslationAdmin):
+class MeetingAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["__str__", "date", "kind", "country", "release"]
     list_filter = ["kind", "date", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "summary_ja", "summary_en", "place_ja", "place_en"]
@@ -193,7 +608,10 @@ class MeetingAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ["release", "country"]
     list_select_related = ["country", "release"]
     fieldsets = [
-        (None, {"fields": ["release", ("date", "end_date"), ("kind", "country"), "title", "place"]}),
+        (
+            None,
+            {"fields": ["release", ("date", "end_date"), ("kind", "country"), "title", "place"]},
+        ),
         (_("Summary"), {"fields": ["summary", "order"]}),
     ]
     inlines = [MeetingParticipantInline]
@@ -201,12 +619,13 @@ class MeetingAdmin(TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_release_countries(form.instance.release)
+        refresh_search_text([form.instance.release_id])
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionLockForm):
     class Meta:
         model = Agreement
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
 
     def clean_parties(self):
         parties = self.cleaned_data["parties"]
@@ -224,7 +643,7 @@ class AgreementReleaseInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(TabbedTranslationAdmin):
+class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     form = AgreementForm
     list_display = ["title", "kind", "country", "signed_on", "party_names", "release_count"]
     list_filter = ["kind", "signed_on", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -255,3 +674,7 @@ class AgreementAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("releases"), ordering="num_releases")
     def release_count(self, agreement):
         return agreement.num_releases
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_search_text(form.instance.release_links.values_list("release_id", flat=True))

@@ -1,0 +1,119 @@
+"""What changed between two saved versions (django-reversion), field by field, for the admin.
+
+A version of a release is saved together with its sections, meetings (and their participants),
+photos, contacts and agreement links, in one revision; the comparison covers all of them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import formats, timezone
+from modeltranslation.translator import NotRegistered, translator
+
+# Bookkeeping columns that change on every save and say nothing to an editor.
+HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "search_title", "search_text"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ObjectDiff:
+    model_name: str
+    title: str
+    status: str  # "changed", "added" or "removed"
+    changes: list = field(default_factory=list)
+
+
+def _translated_originals(model):
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
+
+
+def _shown_fields(model, parent_model=None):
+    originals = _translated_originals(model)
+    for f in model._meta.get_fields():
+        if not f.concrete or f.auto_created or f.name in HIDDEN_FIELDS or f.name in originals:
+            continue
+        if f.is_relation and f.related_model is parent_model and parent_model is not None:
+            continue
+        yield f
+
+
+def _display(f, value):
+    if value in (None, "", []):
+        return ""
+    if isinstance(f, models.ManyToManyField):
+        rows = f.related_model._default_manager.filter(pk__in=value)
+        return ", ".join(sorted(str(r) for r in rows))
+    if f.is_relation:
+        row = f.related_model._default_manager.filter(pk=value).first()
+        return str(row) if row else f"#{value}"
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.DateTimeField):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(f, (models.DateField, models.TimeField)):
+        return formats.localize(value)
+    if isinstance(f, models.FileField):
+        return str(value)
+    return str(value)
+
+
+def _field_changes(model, old, new, parent_model=None):
+    changes = []
+    for f in _shown_fields(model, parent_model):
+        before, after = old.get(f.attname), new.get(f.attname)
+        if isinstance(f, models.ManyToManyField):
+            before = sorted(map(str, before or []))
+            after = sorted(map(str, after or []))
+        if (before or None) != (after or None):
+            changes.append(Change(str(f.verbose_name), _display(f, before), _display(f, after)))
+    return changes
+
+
+def _related_versions(version):
+    return {
+        (v.content_type_id, v.object_id): v
+        for v in version.revision.version_set.exclude(pk=version.pk).select_related("content_type")
+    }
+
+
+def compare(old_version, new_version):
+    """The differences from `old_version` to `new_version` of one object, main object first."""
+    model = new_version._model
+    diffs = [
+        ObjectDiff(
+            str(model._meta.verbose_name),
+            new_version.object_repr,
+            "changed",
+            _field_changes(model, old_version.field_dict, new_version.field_dict),
+        )
+    ]
+    old_related, new_related = _related_versions(old_version), _related_versions(new_version)
+    for key in sorted(old_related.keys() | new_related.keys(), key=lambda k: (k[0], int(k[1]))):
+        before, after = old_related.get(key), new_related.get(key)
+        some = after or before
+        related_model = ContentType.objects.get_for_id(key[0]).model_class()
+        if related_model is None:
+            continue
+        empty = {}
+        changes = _field_changes(
+            related_model,
+            before.field_dict if before else empty,
+            after.field_dict if after else empty,
+            parent_model=model if related_model is not model else None,
+        )
+        status = "changed" if before and after else ("added" if after else "removed")
+        if changes:
+            diffs.append(
+                ObjectDiff(str(related_model._meta.verbose_name), some.object_repr, status, changes)
+            )
+    return diffs

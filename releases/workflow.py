@@ -1,0 +1,159 @@
+"""Moving a release between draft, scheduled, published and withdrawn.
+
+Every change of publication goes through these functions, and each checks that the user may
+publish (`releases.publish_release`, the Publishers group): the admin's buttons and actions call
+them, and the admin's own form never writes the status or the publication time.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Release
+
+PUBLISH_PERMISSION = "releases.publish_release"
+
+PUBLISH = "publish"
+SCHEDULE = "schedule"
+UNPUBLISH = "unpublish"
+WITHDRAW = "withdraw"
+ACTIONS = (PUBLISH, SCHEDULE, UNPUBLISH, WITHDRAW)
+
+
+def can_publish(user):
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def is_scheduled(release):
+    return (
+        release.status == Release.Status.PUBLISHED
+        and release.published_at is not None
+        and release.published_at > timezone.now()
+    )
+
+
+def state(release):
+    """'draft', 'scheduled', 'published' or 'withdrawn'."""
+    if is_scheduled(release):
+        return "scheduled"
+    return release.status
+
+
+def check_permission(user):
+    if not can_publish(user):
+        raise PermissionDenied(
+            _("Only publishers can publish, schedule, unpublish or withdraw a release.")
+        )
+
+
+def check(release, action, *, at=None, reason_ja=""):
+    """Raise ValidationError when `action` cannot be applied to `release` as it is now."""
+    current = state(release)
+    allowed = {
+        PUBLISH: {"draft", "scheduled"},
+        SCHEDULE: {"draft", "scheduled"},
+        UNPUBLISH: {"scheduled", "published", "withdrawn"},
+        WITHDRAW: {"published"},
+    }[action]
+    if current not in allowed:
+        messages = {
+            PUBLISH: _("Only a draft or a scheduled release can be published."),
+            SCHEDULE: _(
+                "Only a draft or a scheduled release can be scheduled; unpublish it first."
+            ),
+            UNPUBLISH: _("This release is a draft already."),
+            WITHDRAW: _("Only a release that is public can be withdrawn."),
+        }
+        raise ValidationError(messages[action], code="invalid_transition")
+    if action == SCHEDULE:
+        if at is None:
+            raise ValidationError(_("Enter the publication date and time."), code="required")
+        if at <= timezone.now():
+            raise ValidationError(
+                _("The publication time must be in the future; use “Publish now” instead."),
+                code="past",
+            )
+    if action == WITHDRAW and not (reason_ja or "").strip():
+        raise ValidationError(
+            _(
+                "Give the reason for the withdrawal (in Japanese at least): it is shown to the public."
+            ),
+            code="required",
+        )
+
+
+def _locked(release):
+    return Release.objects.select_for_update().get(pk=release.pk)
+
+
+def _apply(release, fresh):
+    """Copy the fields the workflow wrote back onto the caller's instance."""
+    for name in (
+        "status",
+        "published_at",
+        "published_by_id",
+        "withdrawn_at",
+        "withdrawal_reason_ja",
+        "withdrawal_reason_en",
+        "version",
+        "updated_at",
+    ):
+        setattr(release, name, getattr(fresh, name))
+    return release
+
+
+@transaction.atomic
+def publish(release, user):
+    """Make `release` public now."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, PUBLISH)
+    fresh.status = Release.Status.PUBLISHED
+    fresh.published_at = timezone.now()
+    fresh.published_by = user
+    fresh.save(update_fields=["status", "published_at", "published_by"])
+    return _apply(release, fresh)
+
+
+@transaction.atomic
+def schedule(release, user, at):
+    """Make `release` public at `at`, a future moment; nothing has to run then."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, SCHEDULE, at=at)
+    fresh.status = Release.Status.PUBLISHED
+    fresh.published_at = at
+    fresh.published_by = user
+    fresh.save(update_fields=["status", "published_at", "published_by"])
+    return _apply(release, fresh)
+
+
+@transaction.atomic
+def unpublish(release, user):
+    """Back to draft: cancels a schedule, or takes a public or withdrawn release off the site."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, UNPUBLISH)
+    fresh.status = Release.Status.DRAFT
+    fresh.published_at = None
+    fresh.published_by = None
+    fresh.withdrawn_at = None
+    fresh.save(update_fields=["status", "published_at", "published_by", "withdrawn_at"])
+    return _apply(release, fresh)
+
+
+@transaction.atomic
+def withdraw(release, user, reason_ja, reason_en=""):
+    """Withdraw a public release: it keeps its address and shows the reason, and leaves every list."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, WITHDRAW, reason_ja=reason_ja)
+    fresh.status = Release.Status.WITHDRAWN
+    fresh.withdrawn_at = timezone.now()
+    fresh.withdrawal_reason_ja = reason_ja.strip()
+    fresh.withdrawal_reason_en = (reason_en or "").strip()
+    fresh.save(
+        update_fields=["status", "withdrawn_at", "withdrawal_reason_ja", "withdrawal_reason_en"]
+    )
+    return _apply(release, fresh)
