@@ -15,7 +15,6 @@ from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from js_asset import Media as ImportMapMedia
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -94,15 +93,10 @@ class LockedVersionAdmin(VersionAdmin):
         ]
 
     def _remember_version(self, request, object_id):
-        """History views revert the row before the form is built: remember the version first."""
-        with transaction.atomic():
-            current = (
-                self.model._default_manager.select_for_update()
-                .filter(pk=object_id)
-                .values_list("version", flat=True)
-                .first()
-            )
-        request._version_before_request = current
+        """History views revert the row before the form is built: remember the row first."""
+        row = self.model._default_manager.select_for_update().filter(pk=object_id).first()
+        request._row_before_request = row
+        request._version_before_request = row.version if row else None
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         with transaction.atomic():
@@ -274,6 +268,8 @@ class ReleaseAgreementInline(admin.TabularInline):
 PUBLICATION_KEYS = {"status", "published_at", "published_at_0", "published_at_1", "published_by"}
 PUBLICATION_KEYS |= {"withdrawn_at", "version"}
 WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reason_en"}
+PUBLICATION_FIELDS = ["status", "published_at", "published_by_id", "withdrawn_at"]
+PUBLICATION_FIELDS += ["withdrawal_reason_ja", "withdrawal_reason_en"]
 
 # Submit buttons of the release form: (POST name, workflow action, label, states it applies to).
 WORKFLOW_BUTTONS = [
@@ -368,6 +364,24 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        before = getattr(request, "_row_before_request", None)
+        if obj is not None and before is not None:
+            # Restoring an old version brings back its content, never its publication state:
+            # that changes only through the workflow.
+            for name in PUBLICATION_FIELDS:
+                setattr(obj, name, getattr(before, name))
+        elif obj is not None and getattr(request, "_recovering", False):
+            # A recovered release comes back as a draft, for a publisher to publish again.
+            obj.status = Release.Status.DRAFT
+            obj.published_at = obj.published_by = obj.withdrawn_at = None
+        return obj
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request._recovering = True
+        return super().recover_view(request, version_id, extra_context)
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
@@ -548,7 +562,7 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
                 "<path:object_id>/preview/",
                 # Not admin_view(): that would send strangers to the login page, telling them
                 # the address exists. Everyone who may not preview gets the same 404.
-                never_cache(self.preview_view),
+                self.preview_view,
                 name="releases_release_preview",
             ),
         ]
@@ -575,6 +589,12 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
 
             def get_queryset(self):
                 return Release.objects.with_details()
+
+            def get_object(self, queryset=None):
+                obj = super().get_object(queryset)
+                # A draft shows as it would if published now (date, previous and next links).
+                obj.published_at = obj.published_at or timezone.now()
+                return obj
 
         with translation.override(language):
             request.LANGUAGE_CODE = language
