@@ -1,9 +1,48 @@
 from babel import Locale
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class CountryQuerySet(models.QuerySet):
+    def public(self):
+        """Countries that a public release is about."""
+        from releases.models import Release  # releases.models imports this module
+
+        links = Release.countries.through.objects.filter(
+            country_id=OuterRef("pk"), release__in=Release.objects.published()
+        )
+        return self.filter(Exists(links))
+
+    def with_public_counts(self):
+        """Annotate `releases_n`, `meetings_n` and `agreements_n`: public ones only."""
+        from releases.models import Agreement, Meeting, Release
+
+        def count(qs, field):
+            rows = qs.filter(**{field: OuterRef("pk")}).order_by().values(field)
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        links = Release.countries.through.objects.filter(release__in=Release.objects.published())
+        return self.annotate(
+            releases_n=count(links, "country_id"),
+            meetings_n=count(Meeting.objects.public(), "country_id"),
+            agreements_n=count(Agreement.objects.public(), "country_id"),
+        )
+
+
+class OfficialQuerySet(models.QuerySet):
+    def public(self):
+        """Officials that a public release reports: at a meeting, or signing an agreement."""
+        from releases.models import Agreement, MeetingParticipant, Release
+
+        met = MeetingParticipant.objects.filter(
+            official_id=OuterRef("pk"), meeting__release__in=Release.objects.published()
+        )
+        signed = Agreement.objects.public().filter(signatories=OuterRef("pk"))
+        return self.filter(Exists(met) | Exists(signed))
 
 
 class Country(models.Model):
@@ -22,6 +61,8 @@ class Country(models.Model):
         blank=True,
         help_text=_("UN M49 sub-region code, e.g. 143 for Central Asia."),
     )
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -115,6 +156,8 @@ class Official(models.Model):
     )
     # Optimistic locking: every save increments it; a form saved from an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

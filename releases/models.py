@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,90 @@ class ReleaseQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("issuer").prefetch_related("countries")
+
+    def with_reports(self, country=None):
+        """Prefetch the meetings (those in `country`, if given) with their participants, and the
+        agreements, that each release reports."""
+        participations = MeetingParticipant.objects.select_related("official")
+        meetings = Meeting.objects.select_related("country").prefetch_related(
+            Prefetch("participations", queryset=participations)
+        )
+        if country is not None:
+            meetings = meetings.filter(country=country)
+        return self.prefetch_related(
+            Prefetch("meetings", queryset=meetings),
+            Prefetch("agreement_links", queryset=ReleaseAgreement.objects.select_related("agreement")),
+        )
+
+    def reachable(self):
+        """What a visitor can open by its address: public releases, and withdrawn ones whose
+        publication moment has passed (they keep their URL and show the withdrawal notice)."""
+        return self.filter(
+            status__in=[Release.Status.PUBLISHED, Release.Status.WITHDRAWN],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_official(self, official):
+        """Releases reporting a meeting with `official`, or an agreement they signed."""
+        met = MeetingParticipant.objects.filter(
+            meeting__release_id=OuterRef("pk"), official=official
+        )
+        signed = ReleaseAgreement.objects.filter(
+            release_id=OuterRef("pk"), agreement__signatories=official
+        )
+        return self.filter(Exists(met) | Exists(signed))
+
+    def with_agreement_kind(self, kind):
+        links = ReleaseAgreement.objects.filter(release_id=OuterRef("pk"), agreement__kind=kind)
+        return self.filter(Exists(links))
+
+    def with_details(self):
+        """Everything the release page shows, in a fixed number of queries."""
+        participations = MeetingParticipant.objects.select_related("official")
+        meetings = Meeting.objects.select_related("country").prefetch_related(
+            Prefetch("participations", queryset=participations)
+        )
+        agreement_links = ReleaseAgreement.objects.select_related("agreement").prefetch_related(
+            "agreement__parties"
+        )
+        return self.select_related("issuer").prefetch_related(
+            "countries",
+            "sections",
+            "contacts",
+            "photos",
+            Prefetch("meetings", queryset=meetings),
+            Prefetch("agreement_links", queryset=agreement_links),
+        )
+
+    def before(self, release):
+        """Releases older than `release`, newest first."""
+        older = Q(published_at__lt=release.published_at)
+        older |= Q(published_at=release.published_at, pk__lt=release.pk)
+        return self.filter(older).order_by("-published_at", "-pk")
+
+    def after(self, release):
+        """Releases newer than `release`, oldest first."""
+        newer = Q(published_at__gt=release.published_at)
+        newer |= Q(published_at=release.published_at, pk__gt=release.pk)
+        return self.filter(newer).order_by("published_at", "pk")
+
+    def country_counts(self):
+        """The countries of these releases, each with `n`, how many of these releases it has."""
+        return (
+            Country.objects.filter(releases__in=self.order_by().values("pk"))
+            .annotate(n=Count("releases"))
+            .order_by("-n", "name")
+        )
+
+    def year_counts(self):
+        """[{"year": 2025, "n": 12}, ...] for these releases, latest year first (local time)."""
+        return (
+            self.order_by()
+            .annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by("-year")
+        )
 
 
 class Release(models.Model):
@@ -242,6 +327,12 @@ class MeetingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(release__in=Release.objects.published())
 
+    def with_participants(self):
+        participations = MeetingParticipant.objects.select_related("official")
+        return self.select_related("country", "release").prefetch_related(
+            Prefetch("participations", queryset=participations)
+        )
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
@@ -331,6 +422,14 @@ class AgreementQuerySet(models.QuerySet):
             agreement_id=OuterRef("pk"), release__in=Release.objects.published()
         )
         return self.filter(Exists(links))
+
+    def with_public_releases(self):
+        """Prefetch parties, country and, as `public_links`, the links to public releases."""
+        links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+        links = links.select_related("release").order_by("-release__published_at")
+        return self.select_related("country").prefetch_related(
+            "parties", Prefetch("release_links", queryset=links, to_attr="public_links")
+        )
 
 
 class Agreement(models.Model):

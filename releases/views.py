@@ -1,29 +1,118 @@
-from django.views.generic import DetailView, ListView, RedirectView
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
+from people.models import Country
+
+from .filters import AgreementFilter, ReleaseFilter
 from .models import Agreement, Release
 
 
-class HomeView(RedirectView):
-    pattern_name = "releases:list"
+class ForgivingPaginationMixin:
+    """A page number that is not a number, or out of range, shows the nearest page and says so
+    (`page_note`), instead of a 404: `?page=abc` and `?page=0` give page 1, `?page=99999` the
+    last page."""
+
+    page_note = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get(self.page_kwarg, "")
+        page = paginator.get_page(requested)
+        if requested and requested != str(page.number):
+            self.page_note = _("There is no page “%(requested)s”: this is page %(number)s.") % {
+                "requested": requested[:20],
+                "number": page.number,
+            }
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_note=self.page_note, **kwargs)
 
 
-class ReleaseListView(ListView):
+class HomeView(ListView):
+    template_name = "releases/home.html"
+
+    def get_queryset(self):
+        return Release.objects.published().with_related()[:8]
+
+    def get_context_data(self, **kwargs):
+        countries = Country.objects.public()
+        top = countries.with_public_counts().order_by("-releases_n", "name")
+        return super().get_context_data(
+            countries=top[:12],
+            country_options=countries.order_by("name"),
+            agreements=Agreement.objects.public()[:5],
+            **kwargs,
+        )
+
+
+class ReleaseListView(ForgivingPaginationMixin, FilterView):
+    filterset_class = ReleaseFilter
+    strict = False  # invalid filters are ignored (and listed), valid ones still apply
     paginate_by = 20
+    template_name = "releases/release_list.html"
 
     def get_queryset(self):
         return Release.objects.published().with_related()
+
+    def get_context_data(self, **kwargs):
+        filterset = self.filterset
+        results = filterset.qs
+        public = Release.objects.published()
+        selected = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
+        return super().get_context_data(
+            active_filters=filterset.active_filters(),
+            ignored_filters=filterset.ignored_filters(),
+            country_facets=results.country_counts(),
+            year_facets=results.year_counts(),
+            country_options=public.country_counts().order_by("name"),
+            year_options=public.year_counts(),
+            selected_countries={country.code for country in selected or []},
+            **kwargs,
+        )
 
 
 class ReleaseDetailView(DetailView):
     def get_queryset(self):
-        return Release.objects.published().with_related()
+        return Release.objects.reachable().with_details()
+
+    def get_context_data(self, **kwargs):
+        release = self.object
+        public = Release.objects.published()
+        countries = release.countries.all()
+        related = public.for_countries(countries).exclude(pk=release.pk) if countries else []
+        return super().get_context_data(
+            related=related[:5],
+            previous=public.before(release).first(),
+            next=public.after(release).first(),
+            **kwargs,
+        )
 
 
-class AgreementListView(ListView):
+class AgreementListView(ForgivingPaginationMixin, FilterView):
+    filterset_class = AgreementFilter
+    strict = False
+    paginate_by = 30
+    template_name = "releases/agreement_list.html"
+
     def get_queryset(self):
-        return Agreement.objects.public()
+        return Agreement.objects.public().with_public_releases()
+
+    def get_context_data(self, **kwargs):
+        form = self.filterset.form
+        selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
+        public = Agreement.objects.public()
+        return super().get_context_data(
+            ignored_filters=self.filterset.ignored_filters(),
+            country_options=Country.objects.filter(agreements__in=public).distinct().order_by("name"),
+            year_options=public.dates("signed_on", "year", order="DESC"),
+            kind_options=Agreement.Kind.choices,
+            selected_countries={country.code for country in selected or []},
+            **kwargs,
+        )
 
 
 class AgreementDetailView(DetailView):
     def get_queryset(self):
-        return Agreement.objects.public()
+        return Agreement.objects.public().with_public_releases().prefetch_related("signatories")

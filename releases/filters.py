@@ -1,0 +1,254 @@
+"""The filters of the public release list and of the agreements register.
+
+Bound to `request.GET`, a FilterSet validates every parameter; an invalid one is left out of
+`form.cleaned_data`, so it never reaches the ORM: the list is filtered by the valid ones and
+the page says which were ignored and why. Feeds and the API reuse `ReleaseFilter` as it is.
+"""
+
+import calendar
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Country, Official
+
+from .models import Agreement, Release
+
+# Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+MAX_WORDS_LENGTH = 200
+
+
+class CountryCodesField(forms.Field):
+    """ISO 3166-1 alpha-2 codes, repeatable (`?country=KZ&country=UZ`), as Country rows."""
+
+    widget = forms.SelectMultiple
+    default_error_messages = {
+        "invalid": _("“%(codes)s” is not a country code (two letters, such as KZ)."),
+        "unknown": _("No country has the code “%(codes)s”."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        codes = [str(v).strip().upper() for v in values if str(v).strip()]
+        return list(dict.fromkeys(codes))
+
+    def validate(self, value):
+        super().validate(value)
+        invalid = [code for code in value if not re.fullmatch(r"[A-Z]{2}", code, re.ASCII)]
+        if invalid:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], "invalid", {"codes": ", ".join(invalid)}
+            )
+
+    def clean(self, value):
+        codes = super().clean(value)
+        if not codes:
+            return []
+        countries = {c.code: c for c in Country.objects.filter(code__in=codes)}
+        unknown = [code for code in codes if code not in countries]
+        if unknown:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], "unknown", {"codes": ", ".join(unknown)}
+            )
+        return [countries[code] for code in codes]
+
+
+class CountryFilter(django_filters.Filter):
+    field_class = CountryCodesField
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """Looks a row up by its slug only if the value could be a slug."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"[-\w]{1,120}", value, re.ASCII):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return super().to_python(value)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ExplainedFilterSet(django_filters.FilterSet):
+    def ignored_filters(self):
+        """What was wrong with the filters that were left out: [(label, [messages])]."""
+        if not self.is_bound:
+            return []
+        fields = self.form.fields
+        return [
+            (fields[name].label if name in fields else "", messages)
+            for name, messages in self.form.errors.items()
+        ]
+
+
+def date_in_range(value):
+    if value and not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(
+            _("Choose a date between %(earliest)s and %(latest)s."),
+            "out_of_range",
+            {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
+
+
+class ReleaseFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("month") and not data.get("year"):
+            self.add_error("month", _("Choose a year to filter by month."))
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error("to", _("The end date is before the start date."))
+        return data
+
+
+class ReleaseFilter(ExplainedFilterSet):
+    """`country` (any of), `year`, `month` (with a year), `from`/`to` (ISO dates, inclusive),
+    `agreement` (a kind), `official` (a slug) and `q` (words)."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"), method="filter_words", max_length=MAX_WORDS_LENGTH, strip=True
+    )
+    country = CountryFilter(label=_("Country"), method="filter_country")
+    year = YearFilter(
+        label=_("Year"), method="filter_year", min_value=EARLIEST.year, max_value=LATEST.year
+    )
+    month = django_filters.TypedChoiceFilter(
+        label=_("Month"),
+        method="filter_month",
+        choices=list(MONTHS.items()),
+        coerce=int,
+        empty_value=None,
+    )
+    agreement = django_filters.ChoiceFilter(
+        label=_("Agreement"), method="filter_agreement", choices=Agreement.Kind.choices
+    )
+    official = SlugFilter(
+        label=_("Official"),
+        method="filter_official",
+        queryset=lambda request: Official.objects.public(),
+        to_field_name="slug",
+    )
+
+    class Meta:
+        model = Release
+        fields = []
+        form = ReleaseFilterForm
+
+    def filter_words(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.for_countries(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.issued_between(datetime.date(value, 1, 1), datetime.date(value, 12, 31))
+
+    def filter_month(self, queryset, name, value):
+        year = self.form.cleaned_data["year"]
+        last_day = calendar.monthrange(year, value)[1]
+        return queryset.issued_between(
+            datetime.date(year, value, 1), datetime.date(year, value, last_day)
+        )
+
+    def filter_dates(self, queryset, name, value):
+        if name == "from":
+            return queryset.issued_between(start=value)
+        return queryset.issued_between(end=value)
+
+    def filter_agreement(self, queryset, name, value):
+        return queryset.with_agreement_kind(value)
+
+    def filter_official(self, queryset, name, value):
+        return queryset.for_official(value)
+
+    def active_filters(self):
+        """The valid filters in use, each a removable chip: {label, value, remove}, where
+        `remove` is the query string of the same list without that filter."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        chips = []
+
+        def without(key, value=None, also=()):
+            query = QueryDict(mutable=True)
+            for k in self.data:
+                query.setlist(k, _getlist(self.data, k))
+            if value is None:
+                query.pop(key, None)
+            else:
+                query.setlist(key, [v for v in query.getlist(key) if v.strip().upper() != value])
+            for other in ("page", *also):
+                query.pop(other, None)
+            return query.urlencode()
+
+        if data.get("q"):
+            chips.append((_("Words"), data["q"], without("q")))
+        for country in data.get("country") or []:
+            chips.append((_("Country"), country.name, without("country", country.code)))
+        if data.get("year"):
+            chips.append((_("Year"), data["year"], without("year", also=["month"])))
+        if data.get("month"):
+            chips.append((_("Month"), MONTHS[data["month"]], without("month")))
+        for key, label in (("from", _("From")), ("to", _("To"))):
+            if data.get(key):
+                chips.append((label, date_format(data[key]), without(key)))
+        if data.get("agreement"):
+            kind = Agreement.Kind(data["agreement"]).label
+            chips.append((_("Agreement"), kind, without("agreement")))
+        if data.get("official"):
+            chips.append((_("Official"), data["official"].name, without("official")))
+        return [{"label": label, "value": value, "remove": query} for label, value, query in chips]
+
+
+def _getlist(data, key):
+    if isinstance(data, QueryDict):
+        return data.getlist(key)
+    value = data[key]
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+# `from` is a Python keyword, so these two are added by name.
+for _name, _label in (("from", _("From")), ("to", _("To"))):
+    ReleaseFilter.base_filters[_name] = django_filters.DateFilter(
+        label=_label,
+        method="filter_dates",
+        input_formats=["%Y-%m-%d"],
+        validators=[date_in_range],
+    )
+
+
+class AgreementFilter(ExplainedFilterSet):
+    """The agreements register: `country` (any of), `kind` and `year` of signing."""
+
+    country = CountryFilter(label=_("Country"), method="filter_country")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)
+    year = YearFilter(
+        label=_("Year signed"),
+        field_name="signed_on",
+        lookup_expr="year",
+        min_value=EARLIEST.year,
+        max_value=LATEST.year,
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=value)

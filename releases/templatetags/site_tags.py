@@ -1,0 +1,56 @@
+"""Tags and filters of the public pages: language twins, sanitized rich text, photos."""
+
+from django import template
+from django.urls import reverse, translate_url
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
+
+from releases.renditions import picture_for
+from releases.richtext import sanitize_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def twin_url(context, language, absolute=False):
+    """This page, query string included, in `language`; that language's home page when this
+    page has no twin (a 404 page)."""
+    request = context.get("request")
+    url = None
+    if request is not None and request.resolver_match is not None:
+        here = request.get_full_path()
+        url = here if language == get_language() else translate_url(here, language)
+        if url == here and language != get_language():
+            url = None
+    if url is None:
+        with override(language):
+            url = reverse("releases:home")
+    if absolute and request is not None:
+        return request.build_absolute_uri(url)
+    return url
+
+
+@register.filter
+def sanitize(html):
+    """Rich text from the editor, cleaned again by the allow-list before it is shown."""
+    return mark_safe(sanitize_html(html))  # noqa: S308 - nh3 output is safe HTML
+
+
+@register.filter
+def japanese_only(release):
+    """True on a non-Japanese page of a release that has no translation yet."""
+    return get_language() != "ja" and not release.has_english
+
+
+@register.filter
+def of_meeting(photos, meeting):
+    """The photos (prefetched) of `meeting`; those of no meeting when it is None."""
+    meeting_id = getattr(meeting, "pk", None)
+    return [photo for photo in photos if photo.meeting_id == meeting_id]
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(photo, sizes="100vw", eager=False):
+    """The photo as <picture> (WebP, JPEG fallback, srcset, width and height), without its
+    caption: the including template shows caption and credit."""
+    return {"photo": photo, "picture": picture_for(photo), "sizes": sizes, "eager": eager}
