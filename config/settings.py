@@ -54,8 +54,11 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "django_prose_editor",
+    "rest_framework",
+    "drf_spectacular",
     "people",
     "releases",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -183,4 +186,28 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# The open-data API (/api/): read-only, public, JSON; described by an OpenAPI schema.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "News releases: open data",
+    "DESCRIPTION": "Public releases, meetings, agreements, countries and officials, in Japanese "
+    "and English. Read-only; the same filters as the site's lists.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementKindEnum": "releases.models.Agreement.Kind",
+        "MeetingKindEnum": "releases.models.Meeting.Kind",
+        "OrganizationKindEnum": "people.models.Organization.Kind",
+        "ContactRoleEnum": "releases.models.Contact.Role",
+        "AgreementRoleEnum": "releases.models.ReleaseAgreement.Role",
+    },
 }

@@ -1,0 +1,194 @@
+"""The open-data API: read-only, public rows only, both languages.
+
+Every queryset starts from what is public (`Release.objects.published()`, `Meeting.objects.
+public()`, `Agreement.objects.public()`, and the people verbs built on them). Lists are
+filtered by the site's own FilterSets, so `/api/releases/?country=KZ&year=2025` means what
+`/ja/releases/?country=KZ&year=2025` means; an invalid filter value is a 400 that says why.
+"""
+
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.utils import translation
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from people.models import Country, Official, Organization, Post
+from releases.filters import AgreementFilter, ReleaseFilter
+from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
+
+from . import serializers
+from .filters import MeetingFilter
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=["ja", "en"],
+    description="Language of the plain fields (`title`…) and of `web_url`; by default the "
+    "request's Accept-Language. The `_ja` and `_en` fields are always both present.",
+)
+
+
+ERROR = {
+    "type": "object",
+    "additionalProperties": {},
+    "description": "What was wrong: `detail`, or a list of messages for each parameter.",
+}
+
+
+class OpenDataSchema(AutoSchema):
+    """Documents the errors a client can meet: 404 (unknown row, page out of range) and, on
+    lists, 400 (an invalid filter value, with the reason)."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        content = {"application/json": {"schema": ERROR}}
+        if self._is_list_view():
+            responses["400"] = {"description": "An invalid filter value.", "content": content}
+        responses["404"] = {"description": "Not found.", "content": content}
+        return responses
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _public_release_links():
+    links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+    return links.select_related("release").order_by("-release__published_at", "-release_id")
+
+
+def _organisations():
+    return Organization.objects.select_related("country")
+
+
+def _participations():
+    return MeetingParticipant.objects.select_related("official__country")
+
+
+@extend_schema_view(list=extend_schema(parameters=[LANG_PARAMETER]))
+@extend_schema_view(retrieve=extend_schema(parameters=[LANG_PARAMETER]))
+class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = OpenDataSchema()
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+
+    def initial(self, request, *args, **kwargs):
+        # Kept active until the response is rendered, so lazy strings and URLs agree.
+        lang = request.query_params.get("lang")
+        if lang in {"ja", "en"}:
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        super().initial(request, *args, **kwargs)
+
+
+class ReleaseViewSet(OpenDataViewSet):
+    """Public releases, newest first (most relevant first with `q`)."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_class = ReleaseFilter
+
+    def get_queryset(self):
+        releases = Release.objects.published().select_related("issuer__country")
+        if self.action == "list":
+            return releases.prefetch_related("countries")
+        meetings = Meeting.objects.select_related("country").prefetch_related(
+            Prefetch("participations", queryset=_participations())
+        )
+        agreement_links = ReleaseAgreement.objects.select_related("agreement").prefetch_related(
+            Prefetch("agreement__parties", queryset=_organisations())
+        )
+        return releases.prefetch_related(
+            "countries",
+            "sections",
+            "photos",
+            "contacts",
+            Prefetch("meetings", queryset=meetings),
+            Prefetch("agreement_links", queryset=agreement_links),
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ReleaseSerializer
+        return serializers.ReleaseDetailSerializer
+
+
+class MeetingViewSet(OpenDataViewSet):
+    """Meetings that public releases report, newest first."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+    filterset_class = MeetingFilter
+    serializer_class = serializers.MeetingSerializer
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.public()
+            .select_related("country", "release")
+            .prefetch_related(Prefetch("participations", queryset=_participations()))
+            .order_by("-date", "-id")
+        )
+
+
+class AgreementViewSet(OpenDataViewSet):
+    """The register: agreements that a public release announces or mentions."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_class = AgreementFilter
+    serializer_class = serializers.AgreementSerializer
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.public()
+            .select_related("country")
+            .prefetch_related(
+                Prefetch("parties", queryset=_organisations()),
+                Prefetch("signatories", queryset=Official.objects.select_related("country")),
+                Prefetch("release_links", queryset=_public_release_links(), to_attr="public_links"),
+            )
+        )
+
+
+class CountryViewSet(OpenDataViewSet):
+    """Countries that public releases are about, with how many releases, meetings and
+    agreements of each are public."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z]{2}"
+    serializer_class = serializers.CountryCountsSerializer
+
+    def get_queryset(self):
+        return Country.objects.public().with_public_counts().order_by("code")
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class OfficialViewSet(OpenDataViewSet):
+    """Officials that public releases report, with the posts they have held. Their meetings:
+    `/api/meetings/?official=<slug>`."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    serializer_class = serializers.OfficialSerializer
+
+    def get_queryset(self):
+        posts = Post.objects.select_related("organization__country")
+        return (
+            Official.objects.public()
+            .select_related("country")
+            .prefetch_related(Prefetch("posts", queryset=posts))
+            .order_by("slug")
+        )
+
+
+def not_found(request):
+    """Whatever else is under /api/ is a JSON 404, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -1,0 +1,172 @@
+"""The sitemap: every public page in both languages, each entry naming its twin (hreflang).
+
+Each section starts from what is public (`Release.objects.published()` and the `public()`
+verbs built on it), so nothing under embargo is ever listed. `/sitemap.xml` is an index of
+the sections, each split into pages of at most `limit` addresses.
+"""
+
+from functools import cached_property
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+
+from people.models import Country, Official
+
+from .models import Agreement, Release
+
+
+def _public(prefix):
+    """A filter for aggregates over `prefix`: only public releases count."""
+    return Q(**{f"{prefix}__in": Release.objects.published()})
+
+
+def _latest(*moments):
+    return max((m for m in moments if m is not None), default=None)
+
+
+class InLanguages:
+    """The (item, language) pairs of a queryset, fetched a page at a time.
+
+    Django's i18n sitemap builds the list of pairs for every item on each request; with
+    100,000 releases that is every release loaded to serve any page of the sitemap.
+    """
+
+    def __init__(self, items, languages):
+        self.items, self.languages = items, languages
+
+    @cached_property
+    def _count(self):
+        items = self.items
+        return items.count() if hasattr(items, "query") else len(items)
+
+    def __len__(self):
+        return self._count * len(self.languages)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        n = len(self.languages)
+        first = start // n
+        rows = self.items[first : -(-stop // n)]
+        pairs = [(row, lang) for row in rows for lang in self.languages]
+        return pairs[start - first * n : stop - first * n]
+
+
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 5000
+
+    def _items(self):
+        return InLanguages(self.items(), self._languages())
+
+
+class ListSitemap(BilingualSitemap):
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self):
+        return ["releases:list", "people:countries", "releases:agreements"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return self.get_latest_lastmod()
+
+    @cached_property
+    def _latest_release(self):
+        return Release.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        return self._latest_release
+
+
+class ReleaseSitemap(BilingualSitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        fields = ("slug", "published_at", "updated_at")
+        return Release.objects.published().only(*fields).order_by("-published_at", "-id")
+
+    def lastmod(self, release):
+        # A scheduled release was last saved before it appeared.
+        return _latest(release.updated_at, release.published_at)
+
+    def get_latest_lastmod(self):
+        found = Release.objects.published().aggregate(
+            changed=Max("updated_at"), published=Max("published_at")
+        )
+        return _latest(found["changed"], found["published"])
+
+
+class CountrySitemap(BilingualSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        latest = Max("releases__published_at", filter=_public("releases"))
+        return Country.objects.public().annotate(latest=latest).only("code").order_by("code")
+
+    def lastmod(self, country):
+        return country.latest
+
+    def get_latest_lastmod(self):
+        return (
+            Release.objects.published()
+            .filter(countries__isnull=False)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
+
+
+class OfficialSitemap(BilingualSitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        latest = Max("meetings__release__published_at", filter=_public("meetings__release"))
+        return Official.objects.public().annotate(latest=latest).only("slug").order_by("slug")
+
+    def lastmod(self, official):
+        return official.latest
+
+    def get_latest_lastmod(self):
+        return (
+            Release.objects.published()
+            .filter(meetings__participants__isnull=False)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
+
+
+class AgreementSitemap(BilingualSitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        latest = Max(
+            "release_links__release__published_at", filter=_public("release_links__release")
+        )
+        agreements = Agreement.objects.public().annotate(latest=latest)
+        return agreements.only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, agreement):
+        # Its page also changes when a release that announces or mentions it appears.
+        return _latest(agreement.updated_at, agreement.latest)
+
+    def get_latest_lastmod(self):
+        changed = Agreement.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+        published = Release.objects.published().filter(agreement_links__isnull=False)
+        return _latest(changed, published.aggregate(latest=Max("published_at"))["latest"])
+
+
+SITEMAPS = {
+    "lists": ListSitemap,
+    "releases": ReleaseSitemap,
+    "countries": CountrySitemap,
+    "officials": OfficialSitemap,
+    "agreements": AgreementSitemap,
+}
