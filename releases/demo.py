@@ -26,6 +26,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
+from releases.search import refresh_search_text
 
 D = datetime.date
 OrgKind = Organization.Kind
@@ -816,6 +817,7 @@ class _Loader:
                 photo.image.save(name, ContentFile(_stand_in_jpeg(label, colour), name=name))
                 images += 1
 
+        refresh_search_text([release])
         return Summary(release, self.created, self.updated, images)
 
 

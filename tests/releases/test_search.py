@@ -202,3 +202,24 @@ def test_postgresql_serves_the_search_from_the_trigram_index(corpus):
         cursor.execute("ANALYZE releases_release")
     plan = Release.objects.published().search("レアメタル").explain()
     assert "release_search_trgm_idx" in plan
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "タウケン",
+        "Tau-Ken",
+        "レアメタル",
+        "トカエフ",
+        "Tokayev",
+        "TOKAYEV",
+        "Токаев",
+        "тоқаев",
+        "ＪＯＧＭＥＣ",
+    ],
+)
+def test_the_demo_release_is_found_by_the_words_visitors_use(words):
+    from releases.demo import load_demo
+
+    slug = load_demo().release.slug
+    assert found(words) == [slug]
