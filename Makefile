@@ -37,5 +37,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# gunicorn (DEBUG off) over 10,000 generated releases in a throwaway site; prints req/s and
+# p50/p99 per page and writes bench/results/latest.md. Settings: see bench/bench.py (BENCH_*).
+bench: install
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf $(VENV) staticfiles artifacts
