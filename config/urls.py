@@ -40,10 +40,7 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     # Photo renditions, also with DEBUG off (DJANGO_SERVE_MEDIA=0 when a web server serves
     # MEDIA_ROOT); serve() refuses any path outside MEDIA_ROOT and lists no directories.
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media)]

@@ -226,6 +226,7 @@ def _getlist(data, key):
 # `from` is a Python keyword, so these two are added by name.
 for _name, _label in (("from", _("From")), ("to", _("To"))):
     ReleaseFilter.base_filters[_name] = django_filters.DateFilter(
+        field_name=_name,
         label=_label,
         method="filter_dates",
         input_formats=["%Y-%m-%d"],

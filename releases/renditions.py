@@ -44,8 +44,8 @@ class Picture:
 
 def widths_for(original_width):
     """The rendition widths for an original: never wider than it, nor than the largest width."""
-    widths = [w for w in WIDTHS if w < original_width]
-    return [*widths, min(original_width, WIDTHS[-1])]
+    largest = min(original_width, WIDTHS[-1])
+    return [*(w for w in WIDTHS if w < largest), largest]
 
 
 def rendition_name(image_name, width, extension):

@@ -10,15 +10,19 @@ from .models import Agreement, Release
 
 class ForgivingPaginationMixin:
     """A page number that is not a number, or out of range, shows the nearest page and says so
-    (`page_note`), instead of a 404: `?page=abc` and `?page=0` give page 1, `?page=99999` the
-    last page."""
+    (`page_note`), instead of a 404: `?page=abc`, `?page=0` and `?page=-1` give page 1,
+    `?page=99999` the last page."""
 
     page_note = ""
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         requested = self.request.GET.get(self.page_kwarg, "")
-        page = paginator.get_page(requested)
+        try:
+            number = int(requested or 1)
+        except ValueError:
+            number = 1
+        page = paginator.page(max(1, min(number, paginator.num_pages)))
         if requested and requested != str(page.number):
             self.page_note = _("There is no page “%(requested)s”: this is page %(number)s.") % {
                 "requested": requested[:20],
@@ -27,7 +31,9 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_note=self.page_note, **kwargs)
+        context = super().get_context_data(**kwargs)  # paginates
+        context["page_note"] = self.page_note
+        return context
 
 
 class HomeView(ListView):
@@ -103,9 +109,10 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
         form = self.filterset.form
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
         public = Agreement.objects.public()
+        countries = Country.objects.filter(agreements__in=public).distinct()
         return super().get_context_data(
             ignored_filters=self.filterset.ignored_filters(),
-            country_options=Country.objects.filter(agreements__in=public).distinct().order_by("name"),
+            country_options=countries.order_by("name"),
             year_options=public.dates("signed_on", "year", order="DESC"),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},

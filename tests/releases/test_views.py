@@ -1,0 +1,509 @@
+import datetime
+import re
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from releases.models import Agreement, Release
+from tests.factories import (
+    AgreementFactory,
+    ContactFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    PhotoFactory,
+    ReleaseAgreementFactory,
+    ReleaseFactory,
+    SectionFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _japanese_first():
+    """A request under /en/ leaves English active in the thread; start each test in Japanese."""
+    with translation.override("ja"):
+        yield
+
+
+def tokyo(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def url(name, language="ja", **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def soup_of(response):
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def titles(response):
+    return [a.text.strip() for a in soup_of(response).select(".release-item__title a")]
+
+
+def full_release(slug="full", published_at=None, codes=("KZ",), meetings=1, agreements=1, photos=1):
+    """A public release with every part the detail page shows."""
+    release = ReleaseFactory(slug=slug, published_at=published_at or tokyo(2025, 12, 22, 14))
+    release.countries.add(*(country(code) for code in codes))
+    SectionFactory(
+        release=release, heading_ja="最後に", body_ja="<p>今後も</p><script>x()</script>"
+    )
+    ContactFactory(release=release)
+    for i in range(meetings):
+        meeting = MeetingFactory(release=release, order=i)
+        for j in range(2):
+            MeetingParticipantFactory(
+                meeting=meeting,
+                official=OfficialFactory(),
+                title_ja=f"大統領{j}",
+                title_en=f"President {j}",
+            )
+        for _ in range(photos):
+            PhotoFactory(release=release, meeting=meeting)
+    for _ in range(agreements):
+        ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
+    PhotoFactory(release=release, credit_ja="ROTOBO")
+    return release
+
+
+# Languages and addresses
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("en-GB,en;q=0.9", "/en/"), ("ja,en;q=0.5", "/ja/"), ("", "/ja/"), ("fr-FR", "/ja/")],
+)
+def test_the_root_sends_visitors_to_their_language(client, accept, expected):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_a_malformed_accept_language_is_harmless(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="x" * 500 + ";q=abc,,;;")
+    assert response.status_code == 302
+
+
+def test_url_names_give_the_documented_addresses():
+    assert url("releases:home") == "/ja/"
+    assert url("releases:list", "en") == "/en/releases/"
+    assert url("releases:detail", slug="a") == "/ja/releases/a/"
+    assert url("people:countries") == "/ja/countries/"
+    assert url("people:country", code="kz") == "/ja/countries/kz/"
+    assert url("people:official", slug="tokayev") == "/ja/officials/tokayev/"
+    assert url("releases:agreements") == "/ja/agreements/"
+    assert url("releases:agreement", slug="mou") == "/ja/agreements/mou/"
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_pages_declare_their_language_and_link_their_twin(client, language):
+    release = full_release()
+    twin = "en" if language == "ja" else "ja"
+    for path in [
+        url("releases:home", language),
+        url("releases:list", language) + "?country=KZ&year=2025",
+        url("releases:detail", language, slug=release.slug),
+        url("people:countries", language),
+        url("people:country", language, code="kz"),
+        url("releases:agreements", language),
+    ]:
+        soup = soup_of(client.get(path))
+        assert soup.html["lang"] == language
+        alternates = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate]")}
+        expected_twin = f"/{twin}/" + path.split("/", 2)[2]
+        assert alternates[twin] == "http://testserver" + expected_twin
+        assert alternates[language] == "http://testserver" + path
+        switch = soup.select_one(f".lang-switch a[hreflang={twin}]")
+        assert switch["href"] == expected_twin
+
+
+def test_the_language_switch_of_a_missing_page_leads_home(client):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".lang-switch a[hreflang=ja]")["href"] == "/ja/"
+
+
+def test_dates_are_written_the_way_each_language_writes_them(client):
+    full_release()
+    assert "2025年12月22日" in client.get(url("releases:list", "ja")).text
+    assert "22 December 2025" in client.get(url("releases:list", "en")).text
+
+
+def test_interface_strings_are_translated(client):
+    full_release()
+    ja = soup_of(client.get(url("releases:list", "ja")))
+    en = soup_of(client.get(url("releases:list", "en")))
+    assert ja.select_one(".skip-link").text == "本文へ移動"
+    assert en.select_one(".skip-link").text == "Skip to main content"
+    assert ja.select_one("button[type=submit]").text.strip() == "絞り込む"
+
+
+# The release list
+
+
+def test_the_list_shows_public_releases_newest_first(client):
+    ReleaseFactory(title_ja="古い", published_at=tokyo(2024, 1, 1))
+    ReleaseFactory(title_ja="新しい", published_at=tokyo(2025, 1, 1))
+    ReleaseFactory(title_ja="下書き", status=Release.Status.DRAFT, published_at=None)
+    ReleaseFactory(title_ja="予約", published_at=timezone.now() + datetime.timedelta(hours=1))
+    ReleaseFactory(title_ja="取り下げ", status=Release.Status.WITHDRAWN)
+    assert titles(client.get(url("releases:list"))) == ["新しい", "古い"]
+
+
+def test_the_list_has_twenty_releases_a_page(client):
+    for i in range(45):
+        ReleaseFactory(
+            title_ja=f"R{i:02}", published_at=tokyo(2025, 1, 1) + datetime.timedelta(days=i)
+        )
+    first = titles(client.get(url("releases:list")))
+    assert len(first) == 20 and first[0] == "R44"
+    third = client.get(url("releases:list") + "?page=3")
+    assert titles(third) == [f"R{i:02}" for i in range(4, -1, -1)]
+    assert soup_of(third).select_one(".pagination [aria-current=page]").text == "3ページ目"
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("0", "1"), ("abc", "1"), ("-1", "1"), ("99999", "3"), ("2.5", "1")]
+)
+def test_a_bad_page_number_shows_the_nearest_page_with_a_note(client, page, shown):
+    """Documented choice: clamp (never a 404) and say so; such pages are not indexed."""
+    for _ in range(45):
+        ReleaseFactory()
+    soup = soup_of(client.get(url("releases:list") + f"?page={page}"))
+    assert soup.select_one(".pagination [aria-current=page]").text == f"{shown}ページ目"
+    assert page in soup.select_one(".notice").text
+    assert soup.select_one("meta[name=robots]")["content"] == "noindex"
+
+
+BAD_QUERIES = [
+    "year=abc",
+    "month=13",
+    "year=2025&month=13",
+    "from=2025-13-45",
+    "to=9999-12-31",
+    "country=ZZ",
+    "country=<script>alert(1)</script>",
+    "official=<b>x</b>",
+    "agreement=treaty",
+    "page=0",
+    "page=99999",
+    "page=abc",
+    "unknown=1&also=2",
+    "q=" + "長" * 5000,
+    "country=" + "K" * 5000,
+    "year=" + "9" * 5000,
+    "from=２０２５-１２-０１",
+    "q=%00",
+    "official=%00",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_bad_input_never_breaks_the_list(client, query, language):
+    full_release()
+    response = client.get(url("releases:list", language) + "?" + query)
+    assert response.status_code == 200
+    assert b"<script>alert" not in response.content
+    assert b"<b>x</b>" not in response.content
+
+
+def test_ignored_filters_are_named_with_the_reason(client):
+    full_release()
+    soup = soup_of(client.get(url("releases:list", "en") + "?year=abc&country=ZZ&month=12"))
+    notice = soup.select_one(".notice--warning").text
+    assert "Year" in notice and "Country" in notice and "ZZ" in notice and "Month" in notice
+    assert titles(client.get(url("releases:list") + "?year=abc")) == [
+        Release.objects.get().title_ja
+    ]
+
+
+def test_echoed_values_are_escaped(client):
+    full_release()
+    response = client.get(url("releases:list") + '?country="><img src=x onerror=alert(1)>')
+    assert response.status_code == 200
+    assert b"<img src=x" not in response.content.lower()
+    assert b"&quot;&gt;&lt;img src=x" in response.content.lower()
+
+
+def test_active_filters_are_shown_as_removable_chips(client):
+    full_release(codes=("KZ", "UZ"))
+    soup = soup_of(client.get(url("releases:list") + "?country=KZ&country=UZ&year=2025&month=12"))
+    chips = {
+        a.select_one(".chip__label").text: a["href"]
+        for a in soup.select("a.chip:not(.chip--clear)")
+        if "カザフスタン" in a.text
+    }
+    assert chips == {"国・地域:": "?country=UZ&year=2025&month=12"}
+    assert soup.select_one("#f-country-KZ").has_attr("checked")
+    assert soup.select_one("#f-year option[selected]")["value"] == "2025"
+    assert soup.select_one("#f-month option[selected]")["value"] == "12"
+
+
+def test_facets_count_the_current_results_by_country_and_year(client):
+    full_release("a", tokyo(2025, 12, 1), codes=("KZ", "UZ"))
+    full_release("b", tokyo(2024, 6, 1), codes=("KZ",))
+    full_release("c", tokyo(2025, 3, 1), codes=("TJ",))
+    ReleaseFactory(status=Release.Status.DRAFT, published_at=None).countries.add(country("KZ"))
+    soup = soup_of(client.get(url("releases:list", "en") + "?country=KZ"))
+    facets = soup.select(".finder__facets .count-list")
+    by_country = {li.a.text: li.select_one(".count").text for li in facets[0].select("li")}
+    by_year = {li.a.text: li.select_one(".count").text for li in facets[1].select("li")}
+    assert by_country == {"Kazakhstan": "2", "Uzbekistan": "1"}
+    assert by_year == {"2025": "1", "2024": "1"}
+    # The choices offered count every public release, not the draft.
+    assert soup.select_one("label[for=f-country-KZ] .count").text == "2"
+
+
+def test_the_empty_state_helps(client):
+    full_release()
+    soup = soup_of(client.get(url("releases:list", "en") + "?country=TJ"))
+    assert "No releases match these filters." in soup.select_one(".empty").text
+    assert soup.select_one(".empty a[href='/en/releases/']")
+
+
+def test_pagination_links_keep_the_filters(client):
+    for _ in range(25):
+        ReleaseFactory().countries.add(country("KZ"))
+    soup = soup_of(client.get(url("releases:list") + "?country=KZ&q="))
+    assert soup.select_one(".pagination a[rel=next]")["href"] == "?country=KZ&q=&page=2"
+
+
+def list_data(n):
+    for i in range(n):
+        release = ReleaseFactory(published_at=tokyo(2025, 1, 1) + datetime.timedelta(days=i))
+        release.countries.add(country("KZ"), country("UZ" if i % 2 else "TJ"))
+
+
+@pytest.mark.parametrize("n", [1, 60])
+def test_the_list_costs_the_same_queries_at_any_size(client, django_assert_num_queries, n):
+    list_data(n)
+    # count, page, countries of the page, facets by country and year, filter choices (2)
+    with django_assert_num_queries(7):
+        client.get(url("releases:list"))
+    # + the country codes checked against the countries table
+    with django_assert_num_queries(8):
+        client.get(url("releases:list") + "?country=KZ&year=2025&page=2")
+
+
+# A release
+
+
+def test_a_release_shows_everything_it_reports(client):
+    release = full_release()
+    tokayev = OfficialFactory(slug="tokayev", name_ja="トカエフ", name_en="Tokayev")
+    meeting = MeetingFactory(release=release, title_ja="トカエフ大統領との会談", place_ja="東京")
+    MeetingParticipantFactory(
+        meeting=meeting, official=tokayev, title_ja="大統領", title_en="President"
+    )
+    tau_ken = OrganizationFactory(name_ja="タウケン・サムルク", name_en="Tau-Ken Samruk")
+    jogmec = OrganizationFactory(name_ja="JOGMEC", name_en="JOGMEC")
+    mou = AgreementFactory(
+        title_ja="タウケン・サムルクとの覚書",
+        title_en="MOU with Tau-Ken Samruk",
+        parties=[jogmec, tau_ken],
+        signed_on=datetime.date(2025, 12, 4),
+    )
+    ReleaseAgreementFactory(release=release, agreement=mou)
+    soup = soup_of(client.get(release.get_absolute_url()))
+    assert soup.h1.text == release.title_ja
+    meeting_block = soup.find(id=f"meeting-{meeting.pk}")
+    assert "2025年12月19日" in meeting_block.text and "東京" in meeting_block.text
+    assert "カザフスタン" in meeting_block.text
+    official = meeting_block.select_one(f"a[href='{url('people:official', slug='tokayev')}']")
+    assert official.text == "トカエフ" and "大統領" in official.parent.text
+    card = soup.find("a", string="タウケン・サムルクとの覚書").find_parent("li")
+    assert "タウケン・サムルク" in card.text and "JOGMEC" in card.text
+    assert "2025年12月4日" in card.text
+    assert "MOU" in card.select_one(".tag--kind").text
+    assert "出典：ROTOBO" in soup.text
+    assert soup.select_one(".release__contacts").find(string=re.compile("03-6758-8027"))
+    assert "今後も" in soup.select_one(".prose").text
+
+
+def test_section_html_is_sanitized_when_shown(client):
+    release = full_release()
+    # As if the stored text had escaped the sanitizer on save.
+    release.sections.update(
+        body_ja='<p onclick="x()">a</p><script>bad()</script><a href="javascript:x">l</a>'
+    )
+    html = client.get(release.get_absolute_url()).text
+    assert "<script>bad" not in html and "onclick" not in html and "javascript:x" not in html
+
+
+def test_photos_come_as_renditions_with_dimensions_and_lazy_loading(client):
+    release = full_release(photos=2)
+    soup = soup_of(client.get(release.get_absolute_url()))
+    images = soup.select("figure.photo picture img")
+    assert len(images) == 3
+    for img in images:
+        assert img["width"] and img["height"] and img["loading"] == "lazy"
+        assert img["src"].startswith("/media/renditions/")
+    assert len(soup.select("figure.photo .photo__credit")) == 3
+
+
+def test_the_english_page_uses_english_text(client):
+    release = full_release()
+    soup = soup_of(client.get(url("releases:detail", "en", slug=release.slug)))
+    assert soup.h1.text == release.title_en
+    assert soup.html["lang"] == "en"
+    assert not soup.select(".notice--language")
+
+
+def test_a_release_without_english_is_still_there_in_japanese_with_a_note(client):
+    release = full_release()
+    Release.objects.filter(pk=release.pk).update(title_en="", lead_en="")
+    soup = soup_of(client.get(url("releases:detail", "en", slug=release.slug)))
+    assert soup.h1.text == release.title_ja
+    assert "available in Japanese only" in soup.select_one(".notice--language").text
+    assert soup.select_one("article.release")["lang"] == "ja"
+    listed = soup_of(client.get(url("releases:list", "en")))
+    assert "Japanese only" in listed.select_one(".release-item").text
+    japanese = client.get(url("releases:detail", "ja", slug=release.slug))
+    assert not soup_of(japanese).select(".notice--language")
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_withdrawn_release_keeps_its_address_with_a_notice_and_the_reason(client, language):
+    release = full_release()
+    Release.objects.filter(pk=release.pk).update(
+        status=Release.Status.WITHDRAWN,
+        withdrawn_at=tokyo(2026, 1, 5, 9),
+        withdrawal_reason_ja="内容に誤りがあったため",
+        withdrawal_reason_en="It contained an error",
+    )
+    soup = soup_of(client.get(url("releases:detail", language, slug=release.slug)))
+    notice = soup.select_one(".notice--withdrawn").text
+    if language == "ja":
+        assert "取り下げられました" in notice and "内容に誤りがあったため" in notice
+        assert "2026年1月5日" in notice
+    else:
+        assert "withdrawn" in notice and "It contained an error" in notice
+        assert "5 January 2026" in notice
+    assert titles(client.get(url("releases:list", language))) == []
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Release.Status.DRAFT, "published_at": None},
+        {"status": Release.Status.PUBLISHED, "published_at": tokyo(2099, 1, 1)},
+        {"status": Release.Status.WITHDRAWN, "published_at": tokyo(2099, 1, 1)},
+    ],
+)
+def test_a_release_that_was_never_public_is_not_found(client, state):
+    release = ReleaseFactory(**state)
+    for language in ("ja", "en"):
+        assert client.get(url("releases:detail", language, slug=release.slug)).status_code == 404
+
+
+def test_a_scheduled_release_appears_at_its_time(client):
+    release = ReleaseFactory(published_at=tokyo(2026, 3, 1, 9))
+    with time_machine.travel(tokyo(2026, 3, 1, 8, 59), tick=False):
+        assert client.get(release.get_absolute_url()).status_code == 404
+        assert titles(client.get(url("releases:list"))) == []
+    with time_machine.travel(tokyo(2026, 3, 1, 9), tick=False):
+        assert client.get(release.get_absolute_url()).status_code == 200
+        assert titles(client.get(url("releases:list"))) == [release.title_ja]
+
+
+def test_related_previous_and_next_are_public_releases_only(client):
+    older = full_release("older", tokyo(2025, 1, 1))
+    release = full_release("this", tokyo(2025, 6, 1))
+    newer = full_release("newer", tokyo(2025, 12, 1), codes=("UZ",))
+    ReleaseFactory(slug="draft", status=Release.Status.DRAFT, published_at=None).countries.add(
+        country("KZ")
+    )
+    ReleaseFactory(slug="between", status=Release.Status.WITHDRAWN, published_at=tokyo(2025, 3, 1))
+    soup = soup_of(client.get(release.get_absolute_url()))
+    assert soup.select_one("a[rel=prev]")["href"] == older.get_absolute_url()
+    assert soup.select_one("a[rel=next]")["href"] == newer.get_absolute_url()
+    related = [a["href"] for a in soup.select(".related a")]
+    assert related == [older.get_absolute_url()]
+
+
+@pytest.mark.parametrize("size", ["few", "many"])
+def test_a_release_costs_the_same_queries_at_any_size(client, django_assert_num_queries, size):
+    many = size == "many"
+    release = full_release(
+        "this", meetings=6 if many else 1, agreements=5 if many else 1, photos=3 if many else 1
+    )
+    for i in range(10 if many else 1):
+        full_release(f"other-{i}", tokyo(2025, 1, 1 + i))
+    client.get(release.get_absolute_url())  # the photos' renditions are made once, here
+    # release; its countries, sections, contacts, photos, meetings, participants, agreement
+    # links, parties; related; previous; next
+    with django_assert_num_queries(12):
+        client.get(release.get_absolute_url())
+
+
+def test_the_home_page_costs_the_same_queries_at_any_size(client, django_assert_num_queries):
+    for n in (1, 30):
+        list_data(n)
+        with django_assert_num_queries(5):
+            assert client.get(url("releases:home")).status_code == 200
+
+
+# Agreements
+
+
+def test_the_register_lists_only_agreements_a_public_release_reports(client):
+    public = full_release()
+    shown = public.agreements.get()
+    draft = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
+    hidden = ReleaseAgreementFactory(release=draft).agreement
+    soup = soup_of(client.get(url("releases:agreements")))
+    links = [a["href"] for a in soup.select(".card__title a")]
+    assert links == [shown.get_absolute_url()]
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    card = soup.select_one(".card")
+    assert card.find("a", href=public.get_absolute_url())
+
+
+def test_the_register_filters_by_country_kind_and_year(client):
+    release = full_release(agreements=0)
+    for slug, kind, code, year in [("a", "mou", "KZ", 2025), ("b", "moc", "UZ", 2024)]:
+        agreement = AgreementFactory(
+            slug=slug, kind=kind, country=country(code), signed_on=datetime.date(year, 5, 1)
+        )
+        ReleaseAgreementFactory(release=release, agreement=agreement)
+
+    def slugs(query):
+        soup = soup_of(client.get(url("releases:agreements") + "?" + query))
+        return [a["href"].split("/")[-2] for a in soup.select(".card__title a")]
+
+    assert slugs("country=UZ") == ["b"]
+    assert slugs("kind=mou") == ["a"]
+    assert slugs("year=2024") == ["b"]
+    assert sorted(slugs("year=abc&kind=zzz")) == ["a", "b"]
+
+
+def test_an_agreement_page_links_its_public_releases_only(client):
+    release = full_release()
+    agreement = release.agreements.get()
+    draft = ReleaseFactory(status=Release.Status.DRAFT, published_at=None, title_ja="秘密")
+    ReleaseAgreementFactory(release=draft, agreement=agreement)
+    soup = soup_of(client.get(agreement.get_absolute_url()))
+    assert soup.h1.text == agreement.title_ja
+    assert [a["href"] for a in soup.select("section a")] == [release.get_absolute_url()]
+    assert "秘密" not in soup.text
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_register_costs_the_same_queries_at_any_size(client, django_assert_num_queries, n):
+    release = full_release(agreements=n)
+    ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
+    # count, page, parties, public release links, country and year choices
+    with django_assert_num_queries(6):
+        client.get(url("releases:agreements"))
+    assert Agreement.objects.count() == n
