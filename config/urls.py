@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from releases.feeds import ReleaseAtomFeed, ReleaseFeed
 from releases.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -32,7 +33,13 @@ urlpatterns = [
     path("api/", include("api.urls")),
 ]
 
+feeds = [
+    path("rss/", ReleaseFeed.as_view(), name="rss"),
+    path("atom/", ReleaseAtomFeed.as_view(), name="atom"),
+]
+
 urlpatterns += i18n_patterns(
+    path("releases/feed/", include((feeds, "feeds"))),
     path("", include("releases.urls")),
     path("", include("people.urls")),
 )

@@ -6,6 +6,7 @@ add no query; only a photo rendition may be written to disk the first time it is
 """
 
 import json
+import mimetypes
 
 from django import template
 from django.core.files.storage import default_storage
@@ -38,16 +39,18 @@ def _language_of(release):
 
 def photo_image(photo, request=None):
     """The photo as its largest JPEG rendition (the original where none can be made):
-    {url, width, height, type, caption, credit, alt}."""
+    {name (in storage), url, width, height, type, caption, credit, alt}."""
     picture = picture_for(photo)
     if picture is not None:
         extension, _format, mime, _options = FORMATS[-1]
-        url = default_storage.url(rendition_name(photo.image.name, picture.width, extension))
+        name = rendition_name(photo.image.name, picture.width, extension)
         width, height = picture.width, picture.height
     else:
-        url, width, height, mime = photo.image.url, photo.width, photo.height, ""
+        name, width, height = photo.image.name, photo.width, photo.height
+        mime = mimetypes.guess_type(name)[0] or ""
     return {
-        "url": _absolute(request, url),
+        "name": name,
+        "url": _absolute(request, default_storage.url(name)),
         "width": width,
         "height": height,
         "type": mime,

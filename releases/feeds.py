@@ -1,0 +1,159 @@
+"""RSS 2.0 and Atom feeds of any list a visitor can build.
+
+`/<lang>/releases/feed/rss/?country=KZ&year=2025` is the feed of
+`/<lang>/releases/?country=KZ&year=2025`: the same FilterSet reads the same query string, and
+invalid values are left out as the list leaves them out. Only public releases, newest first
+(most relevant first when searching, as on the list). Each item carries its lead photo as an
+enclosure and as Media RSS `media:content`, with the photo's caption and credit.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .filters import ReleaseFilter
+from .models import Photo, Release
+from .templatetags.structured_data import photo_image
+
+ITEMS = 30
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+class MediaMixin:
+    """Media RSS for the lead photo: <media:content> with <media:credit> and its caption."""
+
+    def add_media(self, handler, item):
+        photo = item.get("photo")
+        if not photo:
+            return
+        attrs = {"url": photo["url"], "medium": "image"}
+        if photo["type"]:
+            attrs["type"] = photo["type"]
+        if photo["width"]:
+            attrs["width"], attrs["height"] = str(photo["width"]), str(photo["height"])
+        handler.startElement("media:content", attrs)
+        if photo["credit"]:
+            handler.addQuickElement("media:credit", photo["credit"])
+        if photo["caption"]:
+            handler.addQuickElement("media:description", photo["caption"], {"type": "plain"})
+        handler.endElement("media:content")
+
+
+class MediaRssFeed(MediaMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        self.add_media(handler, item)
+
+
+class MediaAtomFeed(MediaMixin, Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        self.add_media(handler, item)
+
+
+class ReleaseFeed(Feed):
+    feed_type = MediaRssFeed
+
+    @classmethod
+    def as_view(cls):
+        """A view that makes a feed per request: item methods read the request from `self`."""
+
+        def view(request):
+            return cls()(request)
+
+        return view
+
+    def get_object(self, request):
+        self.request = request
+        self.photos = {}
+        queryset = (
+            Release.objects.published()
+            .select_related("issuer")
+            .prefetch_related("countries", Prefetch("photos", queryset=Photo.objects.all()))
+        )
+        return ReleaseFilter(request.GET, queryset=queryset, request=request)
+
+    def title(self, filterset):
+        chosen = "; ".join(
+            f"{chip['label']}: {chip['value']}" for chip in filterset.active_filters()
+        )
+        name = _("JOGMEC News Releases")
+        return f"{name} ({chosen})" if chosen else name
+
+    def link(self, filterset):
+        url = reverse("releases:list")
+        query = self._query()
+        return f"{url}?{query}" if query else url
+
+    def feed_url(self, filterset):
+        url = self.request.path
+        query = self._query()
+        return f"{url}?{query}" if query else url
+
+    def _query(self):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+    def description(self, filterset):
+        return _("Japan Organization for Metals and Energy Security (JOGMEC)")
+
+    def items(self, filterset):
+        return filterset.qs[:ITEMS]
+
+    def item_title(self, release):
+        return release.title
+
+    def item_description(self, release):
+        return release.lead
+
+    def item_link(self, release):
+        return release.get_absolute_url()
+
+    def item_guid(self, release):
+        return self.request.build_absolute_uri(release.get_absolute_url())
+
+    def item_pubdate(self, release):
+        return release.published_at
+
+    def item_updateddate(self, release):
+        return max(release.updated_at, release.published_at)
+
+    def item_author_name(self, release):
+        return release.issuer.name
+
+    def item_categories(self, release):
+        return [country.name for country in release.countries.all()]
+
+    def _lead_photo(self, release):
+        if release.pk not in self.photos:
+            photos = release.photos.all()
+            self.photos[release.pk] = photo_image(photos[0], self.request) if photos else None
+        return self.photos[release.pk]
+
+    def item_enclosures(self, release):
+        photo = self._lead_photo(release)
+        if not photo or not photo["type"]:
+            return []
+        try:
+            length = default_storage.size(photo["name"])
+        except OSError:
+            return []
+        return [Enclosure(photo["url"], str(length), photo["type"])]
+
+    def item_extra_kwargs(self, release):
+        return {"photo": self._lead_photo(release)}
+
+
+class ReleaseAtomFeed(ReleaseFeed):
+    feed_type = MediaAtomFeed
+    subtitle = ReleaseFeed.description

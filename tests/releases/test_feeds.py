@@ -1,0 +1,284 @@
+import datetime
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import timezone
+
+from releases.models import Release
+from releases.search import refresh_search_text
+from tests.factories import (
+    AgreementFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OfficialFactory,
+    PhotoFactory,
+    ReleaseAgreementFactory,
+    ReleaseFactory,
+    country,
+    jpeg_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOST = "http://testserver"
+ATOM = "{http://www.w3.org/2005/Atom}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse(content):
+    return ET.fromstring(content)  # noqa: S314 (our own feed, not untrusted input)
+
+
+def rss(client, path="/ja/releases/feed/rss/", **params):
+    response = client.get(path, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    return parse(response.content).find("channel")
+
+
+def atom(client, path="/ja/releases/feed/atom/", **params):
+    response = client.get(path, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    return parse(response.content)
+
+
+def rss_slugs(channel):
+    return [item.findtext("link").rstrip("/").rsplit("/", 1)[1] for item in channel.iter("item")]
+
+
+def atom_slugs(feed):
+    return [
+        entry.find(f"{ATOM}link[@rel='alternate']").get("href").rstrip("/").rsplit("/", 1)[1]
+        for entry in feed.iter(f"{ATOM}entry")
+    ]
+
+
+def days_ago(n, hour=12):
+    day = timezone.localdate() - datetime.timedelta(days=n)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def releases():
+    """Public releases about Kazakhstan and Uzbekistan, and one of each hidden state."""
+    kz = ReleaseFactory(
+        slug="kz",
+        title_ja="カザフスタンとの覚書",
+        title_en="MOU with Kazakhstan",
+        lead_ja="タウケン・サムルクと署名しました。",
+        lead_en="Signed with Tau-Ken Samruk.",
+        published_at=days_ago(1),
+    )
+    kz.countries.add(country("KZ"))
+    PhotoFactory(
+        release=kz,
+        image=ContentFile(jpeg_bytes(800, 600), name="signing.jpg"),
+        caption_ja="署名式",
+        caption_en="The signing",
+        credit_ja="ROTOBO",
+        credit_en="ROTOBO",
+    )
+    official = OfficialFactory(slug="tokayev", name_ja="トカエフ", name_en="Tokayev")
+    meeting = MeetingFactory(release=kz, country=country("KZ"))
+    MeetingParticipantFactory(meeting=meeting, official=official)
+    ReleaseAgreementFactory(release=kz, agreement=AgreementFactory(kind="mou"))
+
+    uz = ReleaseFactory(
+        slug="uz",
+        title_ja="ウズベキスタンでのレアメタル調査",
+        title_en="",
+        lead_en="",
+        published_at=days_ago(40),
+    )
+    uz.countries.add(country("UZ"))
+
+    for slug, status, published_at in [
+        ("draft", Release.Status.DRAFT, None),
+        ("scheduled", Release.Status.PUBLISHED, timezone.now() + datetime.timedelta(hours=2)),
+        ("withdrawn", Release.Status.WITHDRAWN, days_ago(2)),
+    ]:
+        hidden = ReleaseFactory(slug=slug, status=status, published_at=published_at)
+        hidden.countries.add(country("KZ"))
+    refresh_search_text(Release.objects.all())
+    return {"kz": kz, "uz": uz}
+
+
+def test_rss_lists_public_releases_newest_first_with_their_parts(client, releases):
+    channel = rss(client)
+    assert channel.findtext("language") == "ja"
+    assert channel.findtext("link") == f"{HOST}/ja/releases/"
+    assert rss_slugs(channel) == ["kz", "uz"]
+    item = channel.find("item")
+    assert item.findtext("title") == "カザフスタンとの覚書"
+    assert item.findtext("description") == "タウケン・サムルクと署名しました。"
+    assert item.findtext("guid") == f"{HOST}/ja/releases/kz/"
+    assert parsedate_to_datetime(item.findtext("pubDate")) == releases["kz"].published_at.replace(
+        microsecond=0
+    )
+    assert [c.text for c in item.findall("category")] == ["カザフスタン"]
+
+
+def test_rss_items_carry_the_lead_photo_with_its_credit(client, releases):
+    item = rss(client).find("item")
+    enclosure = item.find("enclosure")
+    assert enclosure.get("type") == "image/jpeg"
+    assert enclosure.get("url").startswith(f"{HOST}/media/renditions/photos/")
+    assert int(enclosure.get("length")) > 0
+    media = item.find(f"{MEDIA}content")
+    assert media.get("url") == enclosure.get("url")
+    assert (media.get("medium"), media.get("width"), media.get("height")) == ("image", "800", "600")
+    assert media.findtext(f"{MEDIA}credit") == "ROTOBO"
+    assert media.findtext(f"{MEDIA}description") == "署名式"
+    response = client.get(enclosure.get("url").removeprefix(HOST))
+    assert response.status_code == 200
+    assert int(enclosure.get("length")) == len(b"".join(response.streaming_content))
+
+
+def test_atom_carries_the_same_in_its_own_terms(client, releases):
+    feed = atom(client, "/en/releases/feed/atom/")
+    assert feed.get(XML_LANG) == "en"
+    assert atom_slugs(feed) == ["kz", "uz"]
+    kz, uz = feed.iter(f"{ATOM}entry")
+    assert kz.findtext(f"{ATOM}title") == "MOU with Kazakhstan"
+    assert kz.findtext(f"{ATOM}summary") == "Signed with Tau-Ken Samruk."
+    assert kz.find(f"{ATOM}link[@rel='enclosure']").get("type") == "image/jpeg"
+    assert kz.find(f"{MEDIA}content").findtext(f"{MEDIA}credit") == "ROTOBO"
+    assert kz.findtext(f"{ATOM}published").startswith(str(releases["kz"].published_at.year))
+    assert kz.findtext(f"{ATOM}updated")
+    # Not translated yet: the English feed shows the Japanese title, as the site does.
+    assert uz.findtext(f"{ATOM}title") == "ウズベキスタンでのレアメタル調査"
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_nothing_under_embargo_is_in_any_feed(client, releases, kind, lang):
+    body = client.get(f"/{lang}/releases/feed/{kind}/", {"country": "KZ"}).content
+    for hidden in ["draft", "scheduled", "withdrawn"]:
+        assert f"/releases/{hidden}/".encode() not in body
+
+
+def test_a_scheduled_release_enters_the_feed_at_its_time(client, releases, time_machine):
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=3))
+    assert rss_slugs(rss(client)) == ["scheduled", "kz", "uz"]
+
+
+@pytest.mark.parametrize(
+    ("params", "slugs"),
+    [
+        ({"country": "KZ"}, ["kz"]),
+        ({"country": ["KZ", "UZ"]}, ["kz", "uz"]),
+        ({"official": "tokayev"}, ["kz"]),
+        ({"agreement": "mou"}, ["kz"]),
+        ({"agreement": "moc"}, []),
+        ({"q": "レアメタル"}, ["uz"]),
+        ({"q": "tau-ken"}, ["kz"]),
+        ({"from": (timezone.localdate() - datetime.timedelta(days=10)).isoformat()}, ["kz"]),
+        ({"to": (timezone.localdate() - datetime.timedelta(days=10)).isoformat()}, ["uz"]),
+    ],
+)
+def test_every_list_filter_narrows_both_feeds(client, releases, params, slugs):
+    assert rss_slugs(rss(client, **params)) == slugs
+    assert atom_slugs(atom(client, **params)) == slugs
+
+
+def test_year_and_month_filter_the_feed(client, releases):
+    day = releases["uz"].published_at.astimezone(timezone.get_current_timezone())
+    assert "uz" in rss_slugs(rss(client, year=day.year, month=day.month))
+    assert rss_slugs(rss(client, year=1999)) == []
+
+
+def test_the_feed_names_its_filters_and_links_to_the_same_list(client, releases):
+    channel = rss(client, "/en/releases/feed/rss/", country="KZ", page="2")
+    assert channel.findtext("title") == "JOGMEC News Releases (Country: Kazakhstan)"
+    assert channel.findtext("link") == f"{HOST}/en/releases/?country=KZ"
+    assert channel.find(f"{ATOM}link[@rel='self']").get("href") == (
+        f"{HOST}/en/releases/feed/rss/?country=KZ"
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=abc",
+        "month=13&year=abc",
+        "month=5",
+        "from=2025-13-45",
+        "to=９９９９９-01-01",
+        "country=ZZ",
+        "country=%00",
+        "official=%00",
+        "official=no-such-person",
+        "agreement=treaty",
+        "page=abc",
+        "q=%00",
+        "q=" + "x" * 5000,
+        "unknown=1",
+    ],
+)
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_invalid_filters_are_ignored_never_a_server_error(client, releases, kind, query):
+    response = client.get(f"/ja/releases/feed/{kind}/?{query}")
+    assert response.status_code == 200
+    assert b"/releases/kz/" in response.content
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_queries_do_not_grow_with_the_number_of_releases(
+    client, django_assert_max_num_queries, kind
+):
+    def add(n):
+        for _ in range(n):
+            release = ReleaseFactory()
+            release.countries.add(country("KZ"), country("UZ"))
+            PhotoFactory(release=release)
+
+    add(1)
+    with django_assert_max_num_queries(6) as few:
+        client.get(f"/ja/releases/feed/{kind}/", {"country": "KZ"})
+    add(10)
+    with django_assert_max_num_queries(6) as many:
+        client.get(f"/ja/releases/feed/{kind}/", {"country": "KZ"})
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def render_feed_links(path):
+    request = RequestFactory().get(path)
+    return Template("{% load structured_data %}{% feed_links %}").render(
+        Context({"request": request})
+    )
+
+
+def test_feed_links_follow_the_filters_but_not_the_page():
+    with_filters = BeautifulSoup(
+        render_feed_links("/ja/releases/?country=KZ&country=UZ&q=%3Cb%3E&page=3"), "html.parser"
+    )
+    links = {link["type"]: link["href"] for link in with_filters.find_all("link")}
+    assert links == {
+        "application/rss+xml": "/ja/releases/feed/rss/?country=KZ&country=UZ&q=%3Cb%3E",
+        "application/atom+xml": "/ja/releases/feed/atom/?country=KZ&country=UZ&q=%3Cb%3E",
+    }
+    bare = BeautifulSoup(render_feed_links("/ja/releases/?page=2"), "html.parser")
+    assert [link["href"] for link in bare.find_all("link")] == [
+        "/ja/releases/feed/rss/",
+        "/ja/releases/feed/atom/",
+    ]
+
+
+def test_the_list_page_links_to_the_feed_of_what_it_shows(client, releases):
+    response = client.get("/en/releases/", {"country": "KZ", "page": "1"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    links = {
+        link["type"]: link["href"]
+        for link in soup.find_all("link", rel="alternate")
+        if link.get("type")
+    }
+    assert links["application/rss+xml"] == "/en/releases/feed/rss/?country=KZ"
+    assert links["application/atom+xml"] == "/en/releases/feed/atom/?country=KZ"
+    assert rss_slugs(rss(client, links["application/rss+xml"])) == ["kz"]
