@@ -69,17 +69,18 @@ class ReleaseQuerySet(models.QuerySet):
         return self.select_related("issuer").prefetch_related("countries")
 
     def with_reports(self, country=None):
-        """Prefetch the meetings (those in `country`, if given) with their participants, and the
-        agreements, that each release reports."""
+        """Prefetch the meetings with their participants, and the agreements, that each release
+        reports: those of `country` only, if given."""
         participations = MeetingParticipant.objects.select_related("official")
         meetings = Meeting.objects.select_related("country").prefetch_related(
             Prefetch("participations", queryset=participations)
         )
+        links = ReleaseAgreement.objects.select_related("agreement")
         if country is not None:
             meetings = meetings.filter(country=country)
+            links = links.filter(agreement__country=country)
         return self.prefetch_related(
-            Prefetch("meetings", queryset=meetings),
-            Prefetch("agreement_links", queryset=ReleaseAgreement.objects.select_related("agreement")),
+            Prefetch("meetings", queryset=meetings), Prefetch("agreement_links", queryset=links)
         )
 
     def reachable(self):

@@ -96,6 +96,8 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
     MeetingFactory(release=release, country=country("UZ"), title_ja="ウズベキスタンでの会談")
     mou = AgreementFactory(title_ja="タウケン覚書", country=country("KZ"))
     ReleaseAgreementFactory(release=release, agreement=mou)
+    moc = AgreementFactory(title_ja="鉱山地質省MOC", country=country("UZ"))
+    ReleaseAgreementFactory(release=release, agreement=moc)
     release_about("KZ", status=Release.Status.DRAFT, title_ja="下書き")
     soup = soup_of(client.get(url("people:country", code="kz")))
     assert soup.h1.text == "カザフスタン"
@@ -104,6 +106,7 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
     assert "トカエフ大統領との会談" in timeline.text and "大統領" in timeline.text
     assert "ウズベキスタンでの会談" not in timeline.text
     assert timeline.find("a", string="タウケン覚書")
+    assert "鉱山地質省MOC" not in timeline.text
     assert soup.select_one(".with-sidebar__side").find("a", href=tokayev.get_absolute_url())
     assert "下書き" not in soup.text
 

@@ -118,7 +118,9 @@ def test_pages_declare_their_language_and_link_their_twin(client, language):
     ]:
         soup = soup_of(client.get(path))
         assert soup.html["lang"] == language
-        alternates = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate]")}
+        alternates = {
+            link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")
+        }
         expected_twin = f"/{twin}/" + path.split("/", 2)[2]
         assert alternates[twin] == "http://testserver" + expected_twin
         assert alternates[language] == "http://testserver" + path
@@ -173,15 +175,15 @@ def test_the_list_has_twenty_releases_a_page(client):
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"), [("0", "1"), ("abc", "1"), ("-1", "1"), ("99999", "3"), ("2.5", "1")]
+    ("number", "shown"), [("0", "1"), ("abc", "1"), ("-1", "1"), ("99999", "3"), ("2.5", "1")]
 )
-def test_a_bad_page_number_shows_the_nearest_page_with_a_note(client, page, shown):
+def test_a_bad_page_number_shows_the_nearest_page_with_a_note(client, number, shown):
     """Documented choice: clamp (never a 404) and say so; such pages are not indexed."""
     for _ in range(45):
         ReleaseFactory()
-    soup = soup_of(client.get(url("releases:list") + f"?page={page}"))
+    soup = soup_of(client.get(url("releases:list") + f"?page={number}"))
     assert soup.select_one(".pagination [aria-current=page]").text == f"{shown}ページ目"
-    assert page in soup.select_one(".notice").text
+    assert number in soup.select_one(".notice").text
     assert soup.select_one("meta[name=robots]")["content"] == "noindex"
 
 
