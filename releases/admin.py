@@ -455,8 +455,13 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
             workflow.withdraw(
                 obj, request.user, obj.withdrawal_reason_ja, obj.withdrawal_reason_en or ""
             )
-        if action:
-            reversion.set_comment(WORKFLOW_DONE[action] % {"at": self._when(obj)})
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Kept in the admin log and as the history comment: what happened, in words.
+        message = super().construct_change_message(request, form, formsets, add)
+        if form.workflow_action:
+            return WORKFLOW_DONE[form.workflow_action] % {"at": self._when(form.instance)}
+        return message
 
     def _when(self, release):
         if not release.published_at:

@@ -270,6 +270,10 @@ def test_publisher_schedules_from_the_form(publisher_client, publisher, draft):
     draft.refresh_from_db()
     assert (draft.status, draft.published_at, draft.published_by) == ("published", at, publisher)
     assert workflow.state(draft) == "scheduled"
+    from reversion.models import Version
+
+    comment = Version.objects.get_for_object(draft).first().revision.get_comment()
+    assert comment.startswith("予約公開を設定しました") and "Scheduled for" in comment
 
 
 def test_publisher_schedule_without_a_time_is_a_form_error(publisher_client, draft):
