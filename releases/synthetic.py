@@ -57,7 +57,7 @@ POOL_SEED = "synthetic-pool-v1"
 # The pool's careers are drawn over a fixed span, so the pool is the same whatever the date;
 # only what has happened by today is written.
 POOL_FIRST_DAY = datetime.date(2008, 1, 1)
-POOL_LAST_DAY = datetime.date(2045, 12, 31)
+POOL_LAST_DAY = datetime.date(2035, 12, 31)
 YEARS = 15
 BATCH_SIZE = 500
 
@@ -141,6 +141,42 @@ class Partner:
     name_ja: str
     name_en: str
     name_ru: str = ""  # genitive, for organisations' Cyrillic names
+
+    @property
+    def short_en(self):
+        """The name in titles and lists: "Kazakhstan" for "the Republic of Kazakhstan"."""
+        return SHORT_NAMES.get(self.code) or self.name_en.rsplit(" of ", 1)[-1]
+
+    @property
+    def short_ja(self):
+        """「カザフスタン」 for 「カザフスタン共和国」, as in 日カザフスタン."""
+        if self.code in SHORT_NAMES_JA:
+            return SHORT_NAMES_JA[self.code]
+        for suffix in ("独立国", "連邦共和国", "社会主義共和国", "多民族国", "連合共和国"):
+            if self.name_ja.endswith(suffix):
+                return self.name_ja.removesuffix(suffix)
+        return self.name_ja.removesuffix("共和国").removesuffix("王国").removesuffix("連邦")
+
+
+SHORT_NAMES_JA = {
+    "US": "米国",
+    "GB": "英国",
+    "KR": "韓国",
+    "AE": "UAE",
+    "MX": "メキシコ",
+    "MN": "モンゴル",
+    "QA": "カタール",
+    "OM": "オマーン",
+    "CD": "コンゴ民主共和国",
+}
+SHORT_NAMES = {
+    "KG": "Kyrgyzstan",
+    "AR": "Argentina",
+    "MX": "Mexico",
+    "FR": "France",
+    "CD": "DR Congo",
+    "PH": "the Philippines",
+}
 
 
 def _partner(code, weight, region, names, head, ministries, minerals, cities, ja, en, ru=""):
@@ -250,19 +286,25 @@ NAME_GROUPS = {
     ),
     "anglo": (
         "James|ジェームズ;Michael|マイケル;David|デビッド;Thomas|トーマス;Andrew|アンドリュー;"
-        "Robert|ロバート;Daniel|ダニエル;Mark|マーク;Sarah|サラ|f;Emma|エマ|f;"
+        "Robert|ロバート;Daniel|ダニエル;Mark|マーク;Peter|ピーター;Simon|サイモン;"
+        "Richard|リチャード;Helen|ヘレン|f;Laura|ローラ|f;Sarah|サラ|f;Emma|エマ|f;"
         "Catherine|キャサリン|f;Claire|クレア|f;Olivia|オリビア|f;Rebecca|レベッカ|f",
         "Thompson|トンプソン;Wilson|ウィルソン;Campbell|キャンベル;Mitchell|ミッチェル;"
         "Fraser|フレーザー;Bennett|ベネット;Harris|ハリス;Clarke|クラーク;Walker|ウォーカー;"
-        "Reid|リード;Morgan|モーガン;Hughes|ヒューズ",
+        "Reid|リード;Morgan|モーガン;Hughes|ヒューズ;Turner|ターナー;Murray|マレー;"
+        "Stewart|スチュワート;Kelly|ケリー;Brooks|ブルックス;Foster|フォスター",
     ),
     "hispanic": (
         "Carlos|カルロス;José|ホセ;Luis|ルイス;Javier|ハビエル;Diego|ディエゴ;"
-        "Andrés|アンドレス;Ricardo|リカルド;Pablo|パブロ;María|マリア|f;Ana|アナ|f;"
+        "Andrés|アンドレス;Ricardo|リカルド;Pablo|パブロ;Jorge|ホルヘ;Manuel|マヌエル;"
+        "Sergio|セルヒオ;Alejandro|アレハンドロ;Valentina|バレンティナ|f;Lucía|ルシア|f;"
+        "Daniela|ダニエラ|f;María|マリア|f;Ana|アナ|f;"
         "Gabriela|ガブリエラ|f;Sofía|ソフィア|f;Camila|カミラ|f;Fernanda|フェルナンダ|f",
         "González|ゴンサレス;Rodríguez|ロドリゲス;Fernández|フェルナンデス;López|ロペス;"
         "Martínez|マルティネス;Rojas|ロハス;Muñoz|ムニョス;Herrera|エレーラ;"
-        "Castillo|カスティージョ;Vargas|バルガス;Morales|モラレス;Quispe|キスペ",
+        "Castillo|カスティージョ;Vargas|バルガス;Morales|モラレス;Quispe|キスペ;"
+        "Torres|トレス;Flores|フローレス;Navarro|ナバロ;Soto|ソト;Cárdenas|カルデナス;"
+        "Mendoza|メンドーサ;Paredes|パレデス;Aguilar|アギラール",
     ),
     "lusophone": (
         "João|ジョアン;Pedro|ペドロ;Lucas|ルーカス;Rafael|ハファエル;Carlos|カルロス;"
@@ -288,7 +330,8 @@ NAME_GROUPS = {
         "Moses|モーゼス;Tshepo|ツェポ;Kabelo|カベロ;Grace|グレース|f;Esther|エスター|f;"
         "Florence|フローレンス|f;Thandiwe|タンディウェ|f;Amina|アミナ|f",
         "Mwansa|ムワンサ;Banda|バンダ;Dlamini|ドラミニ;Phiri|ピリ;Moyo|モヨ;Ndlovu|ンドロブ;"
-        "Kamau|カマウ;Mokoena|モコエナ;Shikongo|シコンゴ;Mwakyusa|ムワキュサ;Sithole|シトレ",
+        "Kamau|カマウ;Mokoena|モコエナ;Shikongo|シコンゴ;Mwakyusa|ムワキュサ;Sithole|シトレ;"
+        "Chanda|チャンダ;Mulenga|ムレンガ;Nangolo|ナンゴロ;Masilo|マシロ;Kgosi|クゴシ",
     ),
     "arabic": (
         "Mohammed|ムハンマド;Abdullah|アブドゥッラー;Khalid|ハーリド;Saeed|サイード;"
@@ -461,7 +504,8 @@ def _the(name):
 
 
 def _fmt(pair, **values):
-    return pair[0].format(**values), pair[1].format(**values)
+    english = pair[1].format(**values)
+    return pair[0].format(**values), english[:1].upper() + english[1:]
 
 
 def _female_surname(latin, kana, cyrillic):
@@ -479,8 +523,12 @@ def _person(entry):
     return latin, kana, cyrillic, female
 
 
-def make_foreign_name(group, rng):
-    """(name_ja, name_en, other spellings) for a made-up person of `group`."""
+def make_foreign_name(group, rng, initial=""):
+    """(name_ja, name_en, other spellings) for a made-up person of `group`.
+
+    `initial`, a letter, becomes a middle initial ("James R. Walker", "ジェームズ・R・ウォーカー")
+    where the names are written given name first.
+    """
     given_names, surnames = (_entries(text) for text in NAME_GROUPS[group])
     g_latin, g_kana, g_cyr, female = _person(rng.choice(given_names))
     s_latin, s_kana, s_cyr, _ = _person(rng.choice(surnames))
@@ -488,6 +536,9 @@ def make_foreign_name(group, rng):
         s_latin, s_kana, s_cyr = _female_surname(s_latin, s_kana, s_cyr)
     if group in FAMILY_FIRST:
         name_en, name_ja = f"{s_latin} {g_latin}", f"{s_kana}・{g_kana}"
+    elif initial:
+        name_en = f"{g_latin} {initial}. {s_latin}"
+        name_ja = f"{g_kana}・{initial}・{s_kana}"
     else:
         name_en, name_ja = f"{g_latin} {s_latin}", f"{g_kana}・{s_kana}"
     other = []
@@ -546,6 +597,17 @@ class _OfficialSpec:
     other_names: str
     country: str
     posts: list = field(default_factory=list)  # (title_ja, title_en, org slug, start, end)
+
+
+def _new_name(group, rng, used):
+    """A name no one in the pool has yet, if the vocabulary allows; noted in `used`."""
+    for attempt in range(40):
+        initial = chr(ord("A") + rng.randrange(26)) if attempt >= 20 else ""
+        name = make_foreign_name(group, rng, initial) if group else make_japanese_name(rng)
+        if name[1] not in used:
+            break
+    used.add(name[1])
+    return name
 
 
 def _org_slug(code, key):
@@ -633,7 +695,7 @@ def _pool_specs(today):
             )
             posts.append((slug, f"{m_ja}大臣", f"Minister of {m_en}", 700, 1800))
             posts.append((slug, f"{m_ja}副大臣", f"Vice Minister of {m_en}", 700, 1800))
-        short_country = p.name_en.removeprefix("the ").split(" of ")[-1].removeprefix("the ")
+        short_country = p.short_en.removeprefix("the ")
         oil_and_gas = OIL_AND_GAS & set(p.minerals)
         company = _org_slug(code, "national-company")
         kind_ja, kind_en, initials = (
@@ -644,7 +706,7 @@ def _pool_specs(today):
         orgs.append(
             _OrgSpec(
                 company,
-                f"{p.name_ja.removesuffix('共和国')}{kind_ja}",
+                f"{p.short_ja}{kind_ja}",
                 f"{short_country} {kind_en}",
                 Organization.Kind.STATE_COMPANY,
                 p.code,
@@ -658,7 +720,7 @@ def _pool_specs(today):
             orgs.append(
                 _OrgSpec(
                     survey,
-                    f"{p.name_ja.removesuffix('共和国')}地質調査所",
+                    f"{p.short_ja}地質調査所",
                     f"Geological Survey of {short_country}",
                     Organization.Kind.AGENCY,
                     p.code,
@@ -666,7 +728,7 @@ def _pool_specs(today):
             )
             posts.append((survey, "長官", "Chairman", 900, 2400))
 
-    officials = []
+    officials, used_names = [], set()
     for code, country_positions in positions.items():
         group = PARTNERS_BY_CODE[code].names if code != "JP" else None
         free = []  # officials whose last post has ended: some are appointed again
@@ -679,10 +741,7 @@ def _pool_specs(today):
                     official = rng.choice(candidates)
                     free.remove(official)
                 else:
-                    if group:
-                        name_ja, name_en, other = make_foreign_name(group, rng)
-                    else:
-                        name_ja, name_en, other = make_japanese_name(rng)
+                    name_ja, name_en, other = _new_name(group, rng, used_names)
                     slug = f"{OFFICIAL_PREFIX}{code.lower()}-{len(officials) + 1:04d}-"
                     slug += slugify(_ascii(name_en))[:60]
                     official = _OfficialSpec(slug, name_ja, name_en, "\n".join(other), code)
@@ -1057,6 +1116,7 @@ class _Writer:
                     stop,
                     meeting_day,
                     order,
+                    order == len(stops),
                     rep,
                     mineral_key,
                     event if story == "forum" else None,
@@ -1125,7 +1185,7 @@ class _Writer:
         )
         release.search_title, release.search_text = search._join(title), search._join(parts)
 
-    def _meeting(self, release, story, partner, day, order, rep, mineral_key, event):
+    def _meeting(self, release, story, partner, day, order, last, rep, mineral_key, event):
         rng = self.rng
         city_index = event[3] if event else rng.randrange(len(partner.cities))
         place = partner.cities[min(city_index, len(partner.cities) - 1)]
@@ -1139,15 +1199,15 @@ class _Writer:
         }[story]
         if story == "visit":
             place = ("東京", "Tokyo")
-        if order > 1 and story == "signing":
-            kind = Meeting.Kind.BILATERAL
+        if story == "signing" and not last:
+            kind = Meeting.Kind.BILATERAL  # talks before the signing
         people = self._officials(partner.code, day, rng.choice((1, 1, 2, 2, 3, 4)))
         lead = people[0] if people else None
         m_ja, m_en = MINERALS[mineral_key]
         if kind == Meeting.Kind.ROUNDTABLE:
             title = (
-                f"日{partner.name_ja[:2]}{m_ja}ラウンドテーブル",
-                f"Japan–{partner.name_en.removeprefix('the ')} roundtable on {m_en}",
+                f"日・{partner.short_ja}{m_ja}ラウンドテーブル",
+                f"Japan–{partner.short_en.removeprefix('the ')} roundtable on {m_en}",
             )
         elif kind == Meeting.Kind.FORUM_SESSION:
             title = (f"{event[0]} {m_ja}セッション", f"{event[1]}: session on {m_en}")
@@ -1287,7 +1347,7 @@ class _Writer:
         rng = self.rng
         m_ja, m_en = MINERALS[mineral_key]
         c_ja, c_en = partner.name_ja, partner.name_en
-        c_en_bare = c_en.removeprefix("the ")
+        c_short = partner.short_en
         lead = meetings[0].people[0] if meetings[0].people else None
         day = meetings[-1].date
         d_ja, d_en = date_ja(day), date_en(day)
@@ -1312,8 +1372,8 @@ class _Writer:
             )
         elif story == "tour":
             names_ja = "、".join(s.name_ja for s in stops)
-            names_en = ", ".join(s.name_en.removeprefix("the ") for s in stops[:-1])
-            names_en += f" and {stops[-1].name_en.removeprefix('the ')}"
+            names_en = ", ".join(s.short_en for s in stops[:-1])
+            names_en += f" and {stops[-1].short_en}"
             title = (
                 f"{names_ja}を訪問し、{m_ja}分野の協力を協議",
                 f"Visits to {names_en} to discuss cooperation in {m_en}",
@@ -1326,8 +1386,8 @@ class _Writer:
             )
         elif story == "roundtable":
             title = (
-                f"{city_ja}で日{c_ja[:2]}{m_ja}ラウンドテーブルを開催",
-                f"Japan–{c_en_bare} roundtable on {m_en} held in {city_en}",
+                f"{city_ja}で日・{partner.short_ja}{m_ja}ラウンドテーブルを開催",
+                f"Japan–{c_short.removeprefix('the ')} roundtable on {m_en} held in {city_en}",
             )
             lead_text = (
                 f"{AGENCY_FULL_JA}は、{d_ja}、{city_ja}において{c_ja}政府・企業関係者を招き、"
@@ -1347,7 +1407,7 @@ class _Writer:
                 f"work for a secure supply of {m_en}.",
             )
         elif story == "visit":
-            title = (f"{c_ja}の{who_ja}が来訪", f"{who_en} of {c_en_bare} visits JOGMEC")
+            title = (f"{c_ja}の{who_ja}が来訪", f"{who_en} of {c_short} visits JOGMEC")
             lead_text = (
                 f"{d_ja}、{c_ja}の{who_ja}が{AGENCY_FULL_JA}を訪問し、{rep_ja}と"
                 f"{m_ja}分野の協力について意見交換を行いました。",
@@ -1357,10 +1417,10 @@ class _Writer:
         else:
             title = rng.choice(
                 [
-                    (f"{c_ja}の{who_ja}と会談", f"Meeting with {who_en} of {c_en_bare}"),
+                    (f"{c_ja}の{who_ja}と会談", f"Meeting with {who_en} of {c_short}"),
                     (
                         f"{c_ja}の{who_ja}と{m_ja}分野の協力について会談",
-                        f"Talks with {who_en} of {c_en_bare} on cooperation in {m_en}",
+                        f"Talks with {who_en} of {c_short} on cooperation in {m_en}",
                     ),
                 ]
             )
@@ -1447,12 +1507,12 @@ class _Writer:
             (
                 Contact.Role.INQUIRIES,
                 department,
-                ("担当：" + "、".join(s[0] for s in surnames), ", ".join(s[2] for s in surnames)),
+                ("、".join(s[0] for s in surnames), ", ".join(s[2] for s in surnames)),
             ),
         ]
         if rng.random() < 0.6:
             surname = rng.choice(_entries(JAPANESE_SURNAMES))
-            rows.append((Contact.Role.PRESS, PRESS, (f"担当：{surname[0]}", surname[2])))
+            rows.append((Contact.Role.PRESS, PRESS, (surname[0], surname[2])))
         for order, (role, (dept_ja, dept_en), (persons_ja, persons_en)) in enumerate(rows, 1):
             self.contacts.append(
                 Contact(
