@@ -14,7 +14,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from people.models import Country, Official, Organization, Post
 from releases.filters import AgreementFilter, ReleaseFilter
@@ -157,18 +159,25 @@ class AgreementViewSet(OpenDataViewSet):
 
 class CountryViewSet(OpenDataViewSet):
     """Countries that public releases are about, with how many releases, meetings and
-    agreements of each are public."""
+    agreements of each are public; all of them in one list (there are at most 249)."""
 
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}"
     serializer_class = serializers.CountryCountsSerializer
+    pagination_class = None
 
     def get_queryset(self):
-        return Country.objects.public().with_public_counts().order_by("code")
+        return Country.objects.public().order_by("code")
+
+    def list(self, request, *args, **kwargs):
+        countries = self.get_queryset().with_public_counts()
+        return Response(self.get_serializer(countries, many=True).data)
 
     def get_object(self):
-        self.kwargs["code"] = self.kwargs["code"].upper()
-        return super().get_object()
+        found = self.get_queryset().filter(code=self.kwargs["code"].upper()).with_public_counts()
+        if not found:
+            raise NotFound
+        return found[0]
 
 
 class OfficialViewSet(OpenDataViewSet):

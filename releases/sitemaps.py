@@ -8,7 +8,7 @@ the sections, each split into pages of at most `limit` addresses.
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
 from people.models import Country, Official
@@ -16,9 +16,17 @@ from people.models import Country, Official
 from .models import Agreement, Release
 
 
-def _public(prefix):
-    """A filter for aggregates over `prefix`: only public releases count."""
-    return Q(**{f"{prefix}__in": Release.objects.published()})
+def _latest_public_by(relation):
+    """{id: latest publication time} of the rows reached through `relation` from public
+    releases (e.g. "countries"): one grouped query, whatever the number of rows."""
+    rows = (
+        Release.objects.published()
+        .filter(**{f"{relation}__isnull": False})
+        .order_by()
+        .values_list(relation)
+        .annotate(latest=Max("published_at"))
+    )
+    return dict(rows)
 
 
 def _latest(*moments):
@@ -109,18 +117,17 @@ class CountrySitemap(BilingualSitemap):
     priority = 0.5
 
     def items(self):
-        latest = Max("releases__published_at", filter=_public("releases"))
-        return Country.objects.public().annotate(latest=latest).only("code").order_by("code")
+        return Country.objects.public().only("code").order_by("code")
+
+    @cached_property
+    def latest(self):
+        return _latest_public_by("countries")
 
     def lastmod(self, country):
-        return country.latest
+        return self.latest.get(country.pk)
 
     def get_latest_lastmod(self):
-        return (
-            Release.objects.published()
-            .filter(countries__isnull=False)
-            .aggregate(latest=Max("published_at"))["latest"]
-        )
+        return _latest(*self.latest.values())
 
 
 class OfficialSitemap(BilingualSitemap):
@@ -128,18 +135,19 @@ class OfficialSitemap(BilingualSitemap):
     priority = 0.4
 
     def items(self):
-        latest = Max("meetings__release__published_at", filter=_public("meetings__release"))
-        return Official.objects.public().annotate(latest=latest).only("slug").order_by("slug")
+        return Official.objects.public().only("slug").order_by("slug")
+
+    @cached_property
+    def latest(self):
+        met = _latest_public_by("meetings__participants")
+        signed = _latest_public_by("agreements__signatories")
+        return {pk: _latest(met.get(pk), signed.get(pk)) for pk in met.keys() | signed.keys()}
 
     def lastmod(self, official):
-        return official.latest
+        return self.latest.get(official.pk)
 
     def get_latest_lastmod(self):
-        return (
-            Release.objects.published()
-            .filter(meetings__participants__isnull=False)
-            .aggregate(latest=Max("published_at"))["latest"]
-        )
+        return _latest(*self.latest.values())
 
 
 class AgreementSitemap(BilingualSitemap):
@@ -147,20 +155,19 @@ class AgreementSitemap(BilingualSitemap):
     priority = 0.5
 
     def items(self):
-        latest = Max(
-            "release_links__release__published_at", filter=_public("release_links__release")
-        )
-        agreements = Agreement.objects.public().annotate(latest=latest)
-        return agreements.only("slug", "updated_at").order_by("slug")
+        return Agreement.objects.public().only("slug", "updated_at").order_by("slug")
+
+    @cached_property
+    def latest(self):
+        return _latest_public_by("agreements")
 
     def lastmod(self, agreement):
         # Its page also changes when a release that announces or mentions it appears.
-        return _latest(agreement.updated_at, agreement.latest)
+        return _latest(agreement.updated_at, self.latest.get(agreement.pk))
 
     def get_latest_lastmod(self):
         changed = Agreement.objects.public().aggregate(latest=Max("updated_at"))["latest"]
-        published = Release.objects.published().filter(agreement_links__isnull=False)
-        return _latest(changed, published.aggregate(latest=Max("published_at"))["latest"])
+        return _latest(changed, *self.latest.values())
 
 
 SITEMAPS = {

@@ -90,6 +90,7 @@ def test_nothing_under_embargo_is_reachable(client, public, hidden, state, lang)
     assert client.get("/api/countries/UZ/", {"lang": lang}).status_code == 404
     for endpoint in ENDPOINTS:
         body = client.get(f"/api/{endpoint}/", {"lang": lang, "page_size": 100}).content
+        assert body.startswith((b"{", b"["))
         assert state.encode() not in body
         assert b'"UZ"' not in body
 
@@ -204,9 +205,9 @@ def test_agreements_list_only_their_public_releases(client, public, hidden):
 
 def test_countries_are_those_of_public_releases_with_public_counts(client, public, hidden):
     data = get(client, "/api/countries/")
-    assert [
-        (c["code"], c["releases"], c["meetings"], c["agreements"]) for c in data["results"]
-    ] == [("KZ", 1, 1, 1)]
+    assert [(c["code"], c["releases"], c["meetings"], c["agreements"]) for c in data] == [
+        ("KZ", 1, 1, 1)
+    ]
     kz = get(client, "/api/countries/kz/", lang="en")
     assert (kz["name"], kz["name_ja"]) == (country("KZ").name_en, country("KZ").name_ja)
     assert kz["web_url"] == "http://testserver/en/countries/kz/"
