@@ -137,7 +137,8 @@ def site_environment(workdir, database_url):
 
 
 def choose_targets(env):
-    """The pages to measure; the detail page is a recent release with several meetings."""
+    """Analyse the database; the pages to measure (the release is a recent one with several
+    meetings)."""
     os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_"))})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
@@ -148,6 +149,10 @@ def choose_targets(env):
     from django.db.models import Count
 
     from releases.models import Release
+
+    # A production database has planner statistics; a freshly bulk-loaded one has none yet.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     public = Release.objects.published()
     count = public.count()
