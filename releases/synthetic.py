@@ -21,7 +21,7 @@ import io
 import random
 import time
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -999,7 +999,8 @@ class _Writer:
     def __init__(self, pool, photos, rng, now, release_index, agreement_index):
         self.pool, self.photos, self.rng, self.now = pool, photos, rng, now
         self.release_index, self.agreement_index = release_index, agreement_index
-        self.agreements_by_country = defaultdict(list)
+        # The latest agreements of each country, which later releases may mention.
+        self.agreements_by_country = defaultdict(lambda: deque(maxlen=50))
         self.issuer = pool.org("jp", "agency")
         self.first = now - datetime.timedelta(days=365 * YEARS)
         self.rows = Counter()
