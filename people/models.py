@@ -1,36 +1,43 @@
 from babel import Locale
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
 class CountryQuerySet(models.QuerySet):
+    # Subqueries here are not correlated with the country (no Exists/OuterRef): correlated ones
+    # make SQLite walk every public release once per country.
+
     def public(self):
         """Countries that a public release is about."""
         from releases.models import Release  # releases.models imports this module
 
-        links = Release.countries.through.objects.filter(
-            country_id=OuterRef("pk"), release__in=Release.objects.published()
-        )
-        return self.filter(Exists(links))
+        links = Release.countries.through.objects.filter(release__in=Release.objects.published())
+        return self.filter(pk__in=links.values("country_id"))
 
     def with_public_counts(self):
-        """Annotate `releases_n`, `meetings_n` and `agreements_n`: public ones only."""
+        """These countries as a list (so: last in a chain), each with `releases_n`,
+        `meetings_n` and `agreements_n`, public ones only; four queries for any number."""
         from releases.models import Agreement, Meeting, Release
 
-        def count(qs, field):
-            rows = qs.filter(**{field: OuterRef("pk")}).order_by().values(field)
-            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
+        countries = list(self)
+        ids = [country.pk for country in countries]
+        if not ids:
+            return countries
         links = Release.countries.through.objects.filter(release__in=Release.objects.published())
-        return self.annotate(
-            releases_n=count(links, "country_id"),
-            meetings_n=count(Meeting.objects.public(), "country_id"),
-            agreements_n=count(Agreement.objects.public(), "country_id"),
-        )
+        counts = {
+            "releases_n": links,
+            "meetings_n": Meeting.objects.public(),
+            "agreements_n": Agreement.objects.public(),
+        }
+        for name, rows in counts.items():
+            rows = rows.filter(country_id__in=ids).order_by().values_list("country_id")
+            found = dict(rows.annotate(n=Count("pk")))
+            for country in countries:
+                setattr(country, name, found.get(country.pk, 0))
+        return countries
 
 
 class OfficialQuerySet(models.QuerySet):

@@ -13,8 +13,10 @@ from .models import Country, Official, Post
 
 
 class CountryListView(ListView):
+    template_name = "people/country_list.html"
+
     def get_queryset(self):
-        return Country.objects.public().with_public_counts().order_by("name")
+        return Country.objects.public().order_by("name").with_public_counts()
 
 
 class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
@@ -30,14 +32,14 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             raise Http404
         if code != code.lower():
             return redirect("people:country", code=code.lower(), permanent=True)
-        self.object = self.get_object(Country.objects.public().with_public_counts())
+        self.object = self.get_object(Country.objects.public())
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset):
-        try:
-            return queryset.get(code=self.kwargs["code"].upper())
-        except Country.DoesNotExist:
-            raise Http404 from None
+        found = queryset.filter(code=self.kwargs["code"].upper()).with_public_counts()
+        if not found:
+            raise Http404
+        return found[0]
 
     def get_queryset(self):
         return Release.objects.published().for_country(self.object).with_reports(self.object)

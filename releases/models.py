@@ -419,10 +419,9 @@ class MeetingParticipant(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def public(self):
         """Agreements that a public release announces or mentions."""
-        links = ReleaseAgreement.objects.filter(
-            agreement_id=OuterRef("pk"), release__in=Release.objects.published()
-        )
-        return self.filter(Exists(links))
+        # Not correlated (Exists): SQLite would then walk every public release per agreement.
+        links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+        return self.filter(pk__in=links.values("agreement_id"))
 
     def with_public_releases(self):
         """Prefetch parties, country and, as `public_links`, the links to public releases."""

@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -43,11 +45,11 @@ class HomeView(ListView):
         return Release.objects.published().with_related()[:8]
 
     def get_context_data(self, **kwargs):
-        countries = Country.objects.public()
-        top = countries.with_public_counts().order_by("-releases_n", "name")
+        countries = Country.objects.public().order_by("name").with_public_counts()
+        top = sorted(countries, key=attrgetter("releases_n"), reverse=True)
         return super().get_context_data(
             countries=top[:12],
-            country_options=countries.order_by("name"),
+            country_options=countries,
             agreements=Agreement.objects.public()[:5],
             **kwargs,
         )
@@ -64,16 +66,24 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
-        results = filterset.qs
-        public = Release.objects.published()
+        active = filterset.active_filters()
+        country_facets = list(filterset.qs.country_counts())
+        year_facets = list(filterset.qs.year_counts())
+        if active:
+            public = Release.objects.published()
+            country_options = public.country_counts().order_by("name")
+            year_options = public.year_counts()
+        else:  # the results are all the public releases: the facets are the choices
+            country_options = sorted(country_facets, key=attrgetter("name"))
+            year_options = year_facets
         selected = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
         return super().get_context_data(
-            active_filters=filterset.active_filters(),
+            active_filters=active,
             ignored_filters=filterset.ignored_filters(),
-            country_facets=results.country_counts(),
-            year_facets=results.year_counts(),
-            country_options=public.country_counts().order_by("name"),
-            year_options=public.year_counts(),
+            country_facets=country_facets,
+            year_facets=year_facets,
+            country_options=country_options,
+            year_options=year_options,
             selected_countries={country.code for country in selected or []},
             **kwargs,
         )
