@@ -114,16 +114,18 @@ LISTING_PAGES = {
 
 @pytest.mark.parametrize("moment", MOMENTS)
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", LISTING_PAGES, ids=list(LISTING_PAGES))
-def test_listing_pages_show_exactly_what_is_public(client, world, time_machine, page, lang, moment):
+@pytest.mark.parametrize("listing", LISTING_PAGES, ids=list(LISTING_PAGES))
+def test_listing_pages_show_exactly_what_is_public(
+    client, world, time_machine, listing, lang, moment
+):
     at_moment(time_machine, world, moment)
-    name, args, *query = LISTING_PAGES[page]
+    name, args, *query = LISTING_PAGES[listing]
     response = client.get(url(name, lang, *args, query=query[0] if query else ""))
     assert response.status_code == 200
     html = response.content.decode()
     for state in STATES:
         shown = mark(state) in html or f"/{COUNTRIES[state].lower()}/" in html
-        assert shown == is_public(state, moment), (state, page)
+        assert shown == is_public(state, moment), (state, listing)
 
 
 # Pages of one release, official, agreement or country: found only when public.
@@ -138,14 +140,14 @@ OWN_PAGES = {
 
 @pytest.mark.parametrize("moment", MOMENTS)
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", OWN_PAGES)
+@pytest.mark.parametrize("own", OWN_PAGES)
 @pytest.mark.parametrize("state", STATES)
-def test_own_pages_are_404_until_public(client, world, time_machine, state, page, lang, moment):
+def test_own_pages_are_404_until_public(client, world, time_machine, state, own, lang, moment):
     at_moment(time_machine, world, moment)
-    name, slug = OWN_PAGES[page]
+    name, slug = OWN_PAGES[own]
     arg = slug.format(state=state) if slug else COUNTRIES[state].lower()
     response = client.get(url(name, lang, arg))
-    if page == "release" and state == "withdrawn":
+    if own == "release" and state == "withdrawn":
         # A withdrawn release keeps its address and says why, in the page's language.
         assert response.status_code == 200
         html = response.content.decode()
