@@ -101,6 +101,9 @@ def build(payload, index, *, withdrawn=False):
     from people.models import Official, Organization, Post
     from releases.models import Agreement, Contact, Meeting, MeetingParticipant, Photo, Section
 
+    # Forms refuse NUL characters (ProhibitNullCharactersValidator) and PostgreSQL cannot store
+    # them; every other control character is kept.
+    payload = payload.replace("\x00", "")
     issuer = OrganizationFactory(**fill(Organization, payload, slug=f"xss-org-{index}"))
     release = ReleaseFactory(
         **fill(
@@ -254,9 +257,7 @@ def test_payloads_render_inert_on_every_public_page(client, chunk, lang):
     payloads = CHUNKS[chunk]
     start = chunk * CHUNK
     releases = [build(p, start + i, withdrawn=(i == 0)) for i, p in enumerate(payloads)]
-    withdrawn = releases[0]
-    # The withdrawn release leaves lists but keeps its page: its own page is checked too.
-    Release.objects.filter(pk=withdrawn.pk).update(withdrawal_reason_ja=payloads[0][:1000])
+    # releases[0] is withdrawn: it leaves the lists but keeps its page, which shows the reason.
     refresh_search_text(Release.objects.all())
 
     problems = []
