@@ -7,9 +7,12 @@ invalid values are left out as the list leaves them out. Only public releases, n
 enclosure and as Media RSS `media:content`, with the photo's caption and credit.
 """
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -20,10 +23,29 @@ from .templatetags.structured_data import photo_image
 
 ITEMS = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """`value` without the control characters XML 1.0 cannot carry (pasted text has them)."""
+    if isinstance(value, str):
+        return XML_INVALID.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: xml_safe(v) for k, v in value.items()}
+    return value
 
 
 class MediaMixin:
-    """Media RSS for the lead photo: <media:content> with <media:credit> and its caption."""
+    """Media RSS for the lead photo: <media:content> with <media:credit> and its caption;
+    and text made safe for XML."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
 
     def add_media(self, handler, item):
         photo = item.get("photo")
@@ -38,7 +60,9 @@ class MediaMixin:
         if photo["credit"]:
             handler.addQuickElement("media:credit", photo["credit"])
         if photo["caption"]:
-            handler.addQuickElement("media:description", photo["caption"], {"type": "plain"})
+            # As HTML, escaped: some readers render media:description as HTML whatever its type.
+            caption = linebreaksbr(photo["caption"], autoescape=True)
+            handler.addQuickElement("media:description", caption, {"type": "html"})
         handler.endElement("media:content")
 
 
@@ -114,7 +138,8 @@ class ReleaseFeed(Feed):
         return release.title
 
     def item_description(self, release):
-        return release.lead
+        # Readers take RSS descriptions and Atom summaries as HTML: the lead is plain text.
+        return linebreaksbr(release.lead, autoescape=True)
 
     def item_link(self, release):
         return release.get_absolute_url()

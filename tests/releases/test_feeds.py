@@ -237,6 +237,29 @@ def test_invalid_filters_are_ignored_never_a_server_error(client, releases, kind
     assert b"/releases/kz/" in response.content
 
 
+def test_texts_reach_readers_as_text_not_markup(client, releases):
+    Release.objects.filter(slug="kz").update(lead_ja="<script>alert(1)</script> & A\nB")
+    releases["kz"].photos.update(caption_ja="<img src=x onerror=alert(1)>")
+    item = rss(client).find("item")
+    # Readers render descriptions as HTML: what they get is escaped, so it shows as text.
+    assert item.findtext("description") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; A<br>B"
+    media = item.find(f"{MEDIA}content").find(f"{MEDIA}description")
+    assert media.text == "&lt;img src=x onerror=alert(1)&gt;"
+    assert media.get("type") == "html"
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_control_characters_in_texts_or_words_are_left_out(client, releases, kind):
+    Release.objects.filter(slug="kz").update(title_ja="覚書\x01\x0b\x1f署名", lead_ja="\x08概要")
+    releases["kz"].photos.update(credit_ja="RO\x02TOBO")
+    response = client.get(f"/ja/releases/feed/{kind}/", {"q": "\x01署名\x02"})
+    assert response.status_code == 200
+    feed = parse(response.content)
+    assert "覚書署名" in response.content.decode()
+    assert "ROTOBO" in response.content.decode()
+    assert feed is not None
+
+
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_queries_do_not_grow_with_the_number_of_releases(
     client, django_assert_max_num_queries, kind
