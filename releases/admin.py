@@ -315,7 +315,7 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     search_fields = ["title_ja", "title_en", "lead_ja", "lead_en", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issuer", "countries"]
-    list_select_related = ["issuer", "published_by"]
+    list_select_related = ["issuer"]
     prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["publication_state_detail"]
     inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
