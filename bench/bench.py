@@ -330,7 +330,9 @@ def report(results, context):
         f"{context['concurrency']} client threads (Python, on the same machine), at most "
         f"{context['max_requests']} requests or {context['max_seconds']} s per page. "
         f"Machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.system()}; commit {context['revision']}.",
+        f"{platform.python_version()}, {platform.system()}, load average {context['load']} "
+        f"(before, after: other work on the machine slows every figure); "
+        f"commit {context['revision']}.",
         "",
         "| Page | URL | Requests | Req/s | p50 (ms) | p99 (ms) | Size (KB) |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -382,6 +384,7 @@ def main():
         )
 
         vendor, public, targets = choose_targets(env)
+        load_before = os.getloadavg()[0]
         server = start_server(env, workdir, port, workers)
         print(f"gunicorn on http://{HOST}:{port}/ ({workers} workers)", flush=True)
 
@@ -412,6 +415,7 @@ def main():
                 "max_requests": max_requests,
                 "max_seconds": f"{max_seconds:g}",
                 "revision": git_revision(),
+                "load": f"{load_before:.1f}, {os.getloadavg()[0]:.1f}",
             },
         )
         print()
