@@ -201,10 +201,10 @@ class AgreementsCsvView(CsvExportView):
             .order_by("agreement_id", "id")
             .values_list("agreement_id", "official__name_ja", "official__name_en")
         )
+        # Every public link (SQLite plans the doubly nested filter badly): rows not in the
+        # download are simply not looked up.
         releases = _grouped(
-            ReleaseAgreement.objects.filter(
-                agreement__in=ids, release__in=Release.objects.published()
-            )
+            ReleaseAgreement.objects.filter(release__in=Release.objects.published())
             .order_by("agreement_id", "-release__published_at", "-release_id")
             .values_list("agreement_id", "release__slug")
         )
