@@ -121,3 +121,26 @@ def refresh_search_text(releases):
             changed.append(release)
         Release.objects.bulk_update(changed, ["search_title", "search_text"])
     return len(ids)
+
+
+def releases_showing(obj):
+    """The releases whose search text includes `obj`'s names: an Official, Organization,
+    Agreement or Country. Refresh them when it changes:
+    `refresh_search_text(releases_showing(official))`."""
+    from django.db.models import Q
+
+    from people.models import Country, Official, Organization
+
+    from .models import Agreement, Release
+
+    if isinstance(obj, Official):
+        shown = Q(meetings__participations__official=obj) | Q(agreements__signatories=obj)
+    elif isinstance(obj, Organization):
+        shown = Q(issuer=obj) | Q(agreements__parties=obj)
+    elif isinstance(obj, Agreement):
+        shown = Q(agreement_links__agreement=obj)
+    elif isinstance(obj, Country):
+        shown = Q(countries=obj) | Q(meetings__country=obj)
+    else:
+        raise TypeError(f"No release shows a {type(obj).__name__}.")
+    return Release.objects.filter(shown).distinct()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from releases.models import Release
-from releases.search import normalise, refresh_search_text, search_terms
+from releases.search import normalise, refresh_search_text, releases_showing, search_terms
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
@@ -223,3 +223,35 @@ def test_the_demo_release_is_found_by_the_words_visitors_use(words):
 
     slug = load_demo().release.slug
     assert found(words) == [slug]
+
+
+def test_releases_showing_finds_every_release_that_names_a_row():
+    official, party, issuer = OfficialFactory(), OrganizationFactory(), OrganizationFactory()
+    met = MeetingFactory()
+    MeetingParticipantFactory(meeting=met, official=official)
+    agreement = AgreementFactory(parties=[party, OrganizationFactory()])
+    agreement.signatories.add(official)
+    signed = ReleaseAgreementFactory(agreement=agreement).release
+    issued = ReleaseFactory(issuer=issuer)
+    ReleaseFactory()  # shows none of them
+
+    def slugs(obj):
+        return set(releases_showing(obj).values_list("slug", flat=True))
+
+    assert slugs(official) == {met.release.slug, signed.slug}
+    assert slugs(party) == {signed.slug}
+    assert slugs(issuer) == {issued.slug}
+    assert slugs(agreement) == {signed.slug}
+    assert met.release.slug in slugs(met.country)
+
+
+def test_renamed_official_is_found_by_the_new_name_after_a_refresh():
+    official = OfficialFactory(name_en="Old Name")
+    meeting = MeetingFactory()
+    MeetingParticipantFactory(meeting=meeting, official=official)
+    refresh_search_text(releases_showing(official))
+    official.other_names = "Новое Имя"
+    official.save()
+    assert found("новое") == []
+    refresh_search_text(releases_showing(official))
+    assert found("новое") == [meeting.release.slug]
