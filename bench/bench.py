@@ -4,8 +4,8 @@
 database, static files and media), writes BENCH_RELEASES synthetic releases with
 `generate_releases`, serves the site with gunicorn on 127.0.0.1, then sends each page a bounded
 number of requests from a few client threads and prints requests per second and p50/p99
-latency as a Markdown table, also written to bench/results/latest.md. Any page that answers
-other than 200 fails the run.
+latency as a Markdown table, also written to bench/results/latest.md (and latest-sqlite.md or
+latest-postgresql.md). Any page that answers other than 200 fails the run.
 
 Settings, all optional (environment variables):
   BENCH_RELEASES      releases to generate (10000)
@@ -422,7 +422,9 @@ def main():
         print(text)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(text, encoding="utf-8")
-        print(f"Written to {RESULTS.relative_to(ROOT)}")
+        by_database = RESULTS.with_name(f"latest-{vendor}.md")
+        by_database.write_text(text, encoding="utf-8")
+        print(f"Written to {RESULTS.relative_to(ROOT)} and {by_database.relative_to(ROOT)}")
     except BenchError as error:
         print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
         return 1
