@@ -76,3 +76,12 @@ def admin_page(page, live_server, django_user_model, countries):
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     return page
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /en/ leaves English active in the thread; each test starts in Japanese."""
+    from django.utils import translation
+
+    yield
+    translation.activate("ja")

@@ -159,9 +159,9 @@ def test_in_languages_slices_like_the_list_it_stands_for():
     assert lazy[3] == pairs[3]
 
 
-@pytest.mark.parametrize("page", ["0", "abc", "99", "-1", "1" * 400])
-def test_bad_page_numbers_are_not_found(client, releases, page):
-    assert client.get("/sitemap-releases.xml", {"p": page}).status_code == 404
+@pytest.mark.parametrize("number", ["0", "abc", "99", "-1", "1" * 400])
+def test_bad_page_numbers_are_not_found(client, releases, number):
+    assert client.get("/sitemap-releases.xml", {"p": number}).status_code == 404
 
 
 def test_an_unknown_section_is_not_found(client):
