@@ -19,7 +19,10 @@ def browser_context_args(browser_context_args):
 def pick(page, field_id, term, choice):
     """Choose `choice` in an admin autocomplete (select2) by typing `term`."""
     page.click(f"#{field_id} + .select2 .select2-selection")
-    page.keyboard.type(term)
+    # Type only once the dropdown's search box is open and focused; a loaded machine opens it late.
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
+    search.press_sequentially(term)
     page.click(f".select2-results__option:has-text('{choice}')")
 
 
