@@ -185,7 +185,11 @@ class Official(models.Model):
         """The post this official held on `day`, or None."""
         posts = self.posts.filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
         posts = posts.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        return posts.select_related("organization").order_by(F("start_date").desc(nulls_last=True)).first()
+        return (
+            posts.select_related("organization")
+            .order_by(F("start_date").desc(nulls_last=True))
+            .first()
+        )
 
 
 class Post(models.Model):

@@ -237,7 +237,9 @@ class Release(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="release_published_has_time",
-                violation_error_message=_("A published or withdrawn release needs a publication time."),
+                violation_error_message=_(
+                    "A published or withdrawn release needs a publication time."
+                ),
             ),
         ]
 
@@ -271,7 +273,9 @@ class Section(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(_("heading"), max_length=300, blank=True)
-    body = ProseEditorField(_("text"), blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
+    body = ProseEditorField(
+        _("text"), blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -383,13 +387,18 @@ class MeetingParticipant(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
     official = models.ForeignKey(
-        Official, verbose_name=_("official"), on_delete=models.PROTECT, related_name="participations"
+        Official,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        related_name="participations",
     )
     title = models.CharField(
         _("title at the time"),
         max_length=200,
         blank=True,
-        help_text=_("Left empty, it is taken from the post the official held on the meeting's date."),
+        help_text=_(
+            "Left empty, it is taken from the post the official held on the meeting's date."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -21,7 +21,5 @@ def set_meeting_officials(meeting, officials):
 def sync_release_countries(release):
     """Add the countries of the release's meetings and agreements to the release's countries."""
     codes = set(release.meetings.values_list("country_id", flat=True))
-    codes |= set(
-        release.agreements.exclude(country=None).values_list("country_id", flat=True)
-    )
+    codes |= set(release.agreements.exclude(country=None).values_list("country_id", flat=True))
     release.countries.add(*codes)
