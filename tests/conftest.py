@@ -83,5 +83,6 @@ def _default_language():
     """A request under /en/ leaves English active in the thread; each test starts in Japanese."""
     from django.utils import translation
 
+    translation.deactivate()
     yield
-    translation.activate("ja")
+    translation.deactivate()

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.models import Release
 from releases.search import refresh_search_text
@@ -19,13 +19,6 @@ from tests.factories import (
     SectionFactory,
     country,
 )
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_default_language():
-    """Requests to /en/ leave English active in this thread; later tests expect Japanese."""
-    yield
-    translation.deactivate()
 
 
 def hours_from_now(n):

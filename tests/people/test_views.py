@@ -1,9 +1,7 @@
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.models import Release
 from tests.factories import (
@@ -16,28 +14,9 @@ from tests.factories import (
     ReleaseFactory,
     country,
 )
+from tests.pages import soup_of, tokyo, url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _japanese_first():
-    with translation.override("ja"):
-        yield
-
-
-def tokyo(*args):
-    return timezone.make_aware(datetime.datetime(*args))
-
-
-def url(name, language="ja", **kwargs):
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def soup_of(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def release_about(code, published_at=None, status=Release.Status.PUBLISHED, **kwargs):

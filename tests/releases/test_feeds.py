@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.models import Release
 from releases.search import refresh_search_text
@@ -24,13 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_default_language():
-    """Requests to /en/ leave English active in this thread; later tests expect Japanese."""
-    yield
-    translation.deactivate()
 
 
 HOST = "http://testserver"

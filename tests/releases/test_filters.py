@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.http import QueryDict
-from django.utils import timezone, translation
+from django.utils import translation
 
 from releases.filters import AgreementFilter, ReleaseFilter
 from releases.models import Agreement, Release
@@ -16,12 +16,9 @@ from tests.factories import (
     ReleaseFactory,
     country,
 )
+from tests.pages import tokyo
 
 pytestmark = pytest.mark.django_db
-
-
-def tokyo(*args):
-    return timezone.make_aware(datetime.datetime(*args))
 
 
 def filtered(query):

@@ -2,7 +2,7 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.models import Release
 from releases.sitemaps import InLanguages, ReleaseSitemap
@@ -15,13 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_default_language():
-    """Requests to /en/ leave English active in this thread; later tests expect Japanese."""
-    yield
-    translation.deactivate()
 
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}

@@ -4,7 +4,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.templatetags.structured_data import jsonld_script
 from tests.factories import (
@@ -22,13 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_default_language():
-    """Requests to /en/ leave English active in this thread; later tests expect Japanese."""
-    yield
-    translation.deactivate()
 
 
 HOST = "http://testserver"

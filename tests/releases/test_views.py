@@ -4,8 +4,7 @@ import re
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from releases.models import Agreement, Release
 from tests.factories import (
@@ -21,29 +20,9 @@ from tests.factories import (
     SectionFactory,
     country,
 )
+from tests.pages import soup_of, tokyo, url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _japanese_first():
-    """A request under /en/ leaves English active in the thread; start each test in Japanese."""
-    with translation.override("ja"):
-        yield
-
-
-def tokyo(*args):
-    return timezone.make_aware(datetime.datetime(*args))
-
-
-def url(name, language="ja", **kwargs):
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def soup_of(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def titles(response):
