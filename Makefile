@@ -2,17 +2,19 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench clean
+.PHONY: install messages run test test-fast lint format bench clean locks
 
 install: $(STAMP) messages
 
-$(STAMP): requirements.lock
+# Production installs requirements.lock alone; a checkout for development, tests and benchmarks
+# installs requirements-dev.lock, which is compiled under the production pins.
+$(STAMP): requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -39,6 +41,10 @@ format: install
 
 # gunicorn (DEBUG off) over 10,000 generated releases in a throwaway site; prints req/s and
 # p50/p99 per page and writes bench/results/latest.md. Settings: see bench/bench.py (BENCH_*).
+locks:
+	uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -c requirements.lock -o requirements-dev.lock
+
 bench: install
 	$(BIN)/python bench/bench.py
 
