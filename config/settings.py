@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
+    "core",
     "people",
     "releases",
     "api",

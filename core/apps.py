@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """What every app may use and none of them owns: the lowest floor of the house.
+    It imports no app of ours."""
+
+    name = "core"
+    verbose_name = _("Site operations")
