@@ -5,7 +5,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
-from people.models import Official
 from releases.filters import (
     EARLIEST,
     LATEST,
@@ -16,7 +15,7 @@ from releases.filters import (
     YearFilter,
     date_in_range,
 )
-from releases.models import Meeting, MeetingParticipant
+from releases.models import Meeting, MeetingParticipant, Release
 
 
 class MeetingFilter(ExplainedFilterSet):
@@ -34,7 +33,7 @@ class MeetingFilter(ExplainedFilterSet):
     official = SlugFilter(
         label=_("Official"),
         method="filter_official",
-        queryset=lambda request: Official.objects.public(),
+        queryset=lambda request: Release.objects.published().officials(),
         to_field_name="slug",
     )
 

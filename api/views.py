@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from people.models import Country, Official, Organization, Post
+from directory.models import Official, Organization, Post
 from releases.filters import AgreementFilter, ReleaseFilter
 from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
 
@@ -167,14 +167,16 @@ class CountryViewSet(OpenDataViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return Country.objects.public().order_by("code")
+        return Release.objects.published().countries().order_by("code")
 
     def list(self, request, *args, **kwargs):
-        countries = self.get_queryset().with_public_counts()
+        countries = Release.objects.published().count_by_country(self.get_queryset())
         return Response(self.get_serializer(countries, many=True).data)
 
     def get_object(self):
-        found = self.get_queryset().filter(code=self.kwargs["code"].upper()).with_public_counts()
+        found = Release.objects.published().count_by_country(
+            self.get_queryset().filter(code=self.kwargs["code"].upper())
+        )
         if not found:
             raise NotFound
         return found[0]
@@ -191,7 +193,8 @@ class OfficialViewSet(OpenDataViewSet):
     def get_queryset(self):
         posts = Post.objects.select_related("organization__country")
         return (
-            Official.objects.public()
+            Release.objects.published()
+            .officials()
             .select_related("country")
             .prefetch_related(Prefetch("posts", queryset=posts))
             .order_by("slug")

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "core",
-    "people",
+    "directory",
     "releases",
     "api",
 ]
@@ -207,7 +207,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgreementKindEnum": "releases.models.Agreement.Kind",
         "MeetingKindEnum": "releases.models.Meeting.Kind",
-        "OrganizationKindEnum": "people.models.Organization.Kind",
+        "OrganizationKindEnum": "directory.models.Organization.Kind",
         "ContactRoleEnum": "releases.models.Contact.Role",
         "AgreementRoleEnum": "releases.models.ReleaseAgreement.Role",
     },

@@ -41,7 +41,6 @@ feeds = [
 urlpatterns += i18n_patterns(
     path("releases/feed/", include((feeds, "feeds"))),
     path("", include("releases.urls")),
-    path("", include("people.urls")),
 )
 
 if settings.SERVE_MEDIA:

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
-from people.models import Country, Official, Organization, Post
+from directory.models import Country, Official, Organization, Post
 from releases.models import (
     Agreement,
     Contact,

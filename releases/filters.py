@@ -16,7 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Country, Official
+from directory.models import Country
 
 from .models import Agreement, Release
 
@@ -140,7 +140,7 @@ class ReleaseFilter(ExplainedFilterSet):
     official = SlugFilter(
         label=_("Official"),
         method="filter_official",
-        queryset=lambda request: Official.objects.public(),
+        queryset=lambda request: Release.objects.published().officials(),
         to_field_name="slug",
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from people.models import Country, Official, Organization
+from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
 
@@ -26,6 +26,46 @@ class ReleaseQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and its publication moment has passed."""
         return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    # The countries and officials "of" some releases: the public ones are those of
+    # `published()`. Subqueries are not correlated with the country (no Exists/OuterRef):
+    # correlated ones make SQLite walk every public release once per country.
+
+    def countries(self):
+        """The countries these releases are about."""
+        links = Release.countries.through.objects.filter(release__in=self)
+        return Country.objects.filter(pk__in=links.values("country_id"))
+
+    def officials(self):
+        """The officials these releases report: at a meeting, or signing an agreement."""
+        met = MeetingParticipant.objects.filter(
+            official_id=OuterRef("pk"), meeting__release__in=self
+        )
+        links = ReleaseAgreement.objects.filter(release__in=self)
+        signed = Agreement.objects.filter(
+            pk__in=links.values("agreement_id"), signatories=OuterRef("pk")
+        )
+        return Official.objects.filter(Exists(met) | Exists(signed))
+
+    def count_by_country(self, countries):
+        """`countries` as a list (so: last in a chain), each with `releases_n`, `meetings_n` and
+        `agreements_n` counted over these releases; four queries for any number."""
+        countries = list(countries)
+        ids = [country.pk for country in countries]
+        if not ids:
+            return countries
+        links = ReleaseAgreement.objects.filter(release__in=self)
+        counts = {
+            "releases_n": Release.countries.through.objects.filter(release__in=self),
+            "meetings_n": Meeting.objects.filter(release__in=self),
+            "agreements_n": Agreement.objects.filter(pk__in=links.values("agreement_id")),
+        }
+        for name, rows in counts.items():
+            rows = rows.filter(country_id__in=ids).order_by().values_list("country_id")
+            found = dict(rows.annotate(n=Count("pk")))
+            for country in countries:
+                setattr(country, name, found.get(country.pk, 0))
+        return countries
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""

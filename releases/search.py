@@ -129,7 +129,7 @@ def releases_showing(obj):
     `refresh_search_text(releases_showing(official))`."""
     from django.db.models import Q
 
-    from people.models import Country, Official, Organization
+    from directory.models import Country, Official, Organization
 
     from .models import Agreement, Release
 

@@ -11,8 +11,6 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from people.models import Country, Official
-
 from .models import Agreement, Release
 
 
@@ -77,7 +75,7 @@ class ListSitemap(BilingualSitemap):
     priority = 0.6
 
     def items(self):
-        return ["releases:list", "people:countries", "releases:agreements"]
+        return ["releases:list", "releases:countries", "releases:agreements"]
 
     def location(self, item):
         return reverse(item)
@@ -117,7 +115,7 @@ class CountrySitemap(BilingualSitemap):
     priority = 0.5
 
     def items(self):
-        return Country.objects.public().only("code").order_by("code")
+        return Release.objects.published().countries().only("code").order_by("code")
 
     @cached_property
     def latest(self):
@@ -135,7 +133,7 @@ class OfficialSitemap(BilingualSitemap):
     priority = 0.4
 
     def items(self):
-        return Official.objects.public().only("slug").order_by("slug")
+        return Release.objects.published().officials().only("slug").order_by("slug")
 
     @cached_property
     def latest(self):

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from people.models import Country, Official, Organization, Post
+from directory.models import Country, Official, Organization, Post
 from releases import search
 from releases.models import (
     Agreement,

@@ -10,4 +10,7 @@ urlpatterns = [
     path("releases/<slug:slug>/", views.ReleaseDetailView.as_view(), name="detail"),
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),
+    path("countries/", views.CountryListView.as_view(), name="countries"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
+    path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
 ]

@@ -1,41 +1,18 @@
+import re
 from operator import attrgetter
 
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from people.models import Country
+from core.pagination import ForgivingPaginationMixin
+from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
-from .models import Agreement, Release
-
-
-class ForgivingPaginationMixin:
-    """A page number that is not a number, or out of range, shows the nearest page and says so
-    (`page_note`), instead of a 404: `?page=abc`, `?page=0` and `?page=-1` give page 1,
-    `?page=99999` the last page."""
-
-    page_note = ""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        requested = self.request.GET.get(self.page_kwarg, "")
-        try:
-            number = int(requested or 1)
-        except ValueError:
-            number = 1
-        page = paginator.page(max(1, min(number, paginator.num_pages)))
-        if requested and requested != str(page.number):
-            self.page_note = _("There is no page “%(requested)s”: this is page %(number)s.") % {
-                "requested": requested[:20],
-                "number": page.number,
-            }
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)  # paginates
-        context["page_note"] = self.page_note
-        return context
+from .models import Agreement, Meeting, Release
 
 
 class HomeView(ListView):
@@ -45,7 +22,8 @@ class HomeView(ListView):
         return Release.objects.published().with_related()[:8]
 
     def get_context_data(self, **kwargs):
-        countries = Country.objects.public().order_by("name").with_public_counts()
+        published = Release.objects.published()
+        countries = published.count_by_country(published.countries().order_by("name"))
         top = sorted(countries, key=attrgetter("releases_n"), reverse=True)
         return super().get_context_data(
             countries=top[:12],
@@ -133,3 +111,77 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
 class AgreementDetailView(DetailView):
     def get_queryset(self):
         return Agreement.objects.public().with_public_releases().prefetch_related("signatories")
+
+
+class CountryListView(ListView):
+    template_name = "releases/country_list.html"
+
+    def get_queryset(self):
+        published = Release.objects.published()
+        return published.count_by_country(published.countries().order_by("name"))
+
+
+class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
+    """A country and, page by page, the timeline of the public releases about it, each with the
+    meetings in that country and the agreements it reports."""
+
+    paginate_by = 20
+    template_name = "releases/country_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        if not re.fullmatch(r"[A-Za-z]{2}", code, re.ASCII):
+            raise Http404
+        if code != code.lower():
+            return redirect("releases:country", code=code.lower(), permanent=True)
+        self.object = self.get_object(Release.objects.published().countries())
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset):
+        found = Release.objects.published().count_by_country(
+            queryset.filter(code=self.kwargs["code"].upper())
+        )
+        if not found:
+            raise Http404
+        return found[0]
+
+    def get_queryset(self):
+        return Release.objects.published().for_country(self.object).with_reports(self.object)
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        agreements = Agreement.objects.public().filter(country=country)
+        return super().get_context_data(
+            officials=Release.objects.published().officials().filter(country=country)[:30],
+            agreements=agreements[:10],
+            **kwargs,
+        )
+
+
+class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
+    """An official, the posts they held and, page by page, every public meeting with them."""
+
+    paginate_by = 20
+    template_name = "releases/official_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        posts = Post.objects.select_related("organization")
+        self.object = self.get_object(
+            Release.objects.published()
+            .officials()
+            .select_related("country")
+            .prefetch_related(Prefetch("posts", queryset=posts))
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.public()
+            .filter(participants=self.object)
+            .with_participants()
+            .order_by("-date", "-release__published_at", "order")
+        )
+
+    def get_context_data(self, **kwargs):
+        agreements = Agreement.objects.public().filter(signatories=self.object)
+        return super().get_context_data(agreements=agreements, **kwargs)

@@ -57,8 +57,8 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def countries(transactional_db):
     """The migration's countries, again: transactional tests flush the database after each test."""
-    from people.countries import world_countries
-    from people.models import Country
+    from directory.countries import world_countries
+    from directory.models import Country
 
     if not Country.objects.exists():
         Country.objects.bulk_create(

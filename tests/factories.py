@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from people.models import Country, Official, Organization, Post
+from directory.models import Country, Official, Organization, Post
 from releases.models import (
     Agreement,
     Contact,

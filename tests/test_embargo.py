@@ -104,9 +104,9 @@ LISTING_PAGES = {
     "release list": ("releases:list", ()),
     "release search": ("releases:list", (), "?q=EMB"),
     "release list by country": ("releases:list", (), "?country=KZ"),
-    "countries": ("people:countries", ()),
-    "country KZ": ("people:country", ("kz",)),
-    "shared official": ("people:official", ("shared-official",)),
+    "countries": ("releases:countries", ()),
+    "country KZ": ("releases:country", ("kz",)),
+    "shared official": ("releases:official", ("shared-official",)),
     "agreements": ("releases:agreements", ()),
     "published release": ("releases:detail", ("emb-published",)),
 }
@@ -132,9 +132,9 @@ def test_listing_pages_show_exactly_what_is_public(
 
 OWN_PAGES = {
     "release": ("releases:detail", "emb-{state}"),
-    "official": ("people:official", "official-{state}"),
+    "official": ("releases:official", "official-{state}"),
     "agreement": ("releases:agreement", "agreement-{state}"),
-    "country": ("people:country", None),
+    "country": ("releases:country", None),
 }
 
 

@@ -98,7 +98,7 @@ def fill(model_class, value, **fields):
 
 def build(payload, index, *, withdrawn=False):
     """A public release (or a withdrawn one) with `payload` in every text field."""
-    from people.models import Official, Organization, Post
+    from directory.models import Official, Organization, Post
     from releases.models import Agreement, Contact, Meeting, MeetingParticipant, Photo, Section
 
     # Forms refuse NUL characters (ProhibitNullCharactersValidator) and PostgreSQL cannot store
@@ -195,14 +195,14 @@ def public_pages(releases, lang):
             reverse("releases:list"),
             reverse("releases:list") + "?q=script",
             reverse("releases:list") + "?country=KZ",
-            reverse("people:countries"),
-            reverse("people:country", args=["kz"]),
+            reverse("releases:countries"),
+            reverse("releases:country", args=["kz"]),
             reverse("releases:agreements"),
         ]
         for release in releases:
             pages += [
                 reverse("releases:detail", args=[release.slug]),
-                reverse("people:official", args=[release.slug.replace("xss-", "xss-official-")]),
+                reverse("releases:official", args=[release.slug.replace("xss-", "xss-official-")]),
                 reverse(
                     "releases:agreement", args=[release.slug.replace("xss-", "xss-agreement-")]
                 ),
@@ -220,7 +220,7 @@ def feed_urls():
                 urls.append(reverse(name))
             except NoReverseMatch:
                 continue
-    for namespace in ("releases", "people", "feeds"):
+    for namespace in ("releases", "feeds"):
         for name in ("feed", "rss", "atom"):
             try:
                 urls.append(reverse(f"{namespace}:{name}"))

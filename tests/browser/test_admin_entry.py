@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from people.models import Official
+from directory.models import Official
 from releases.models import Agreement, MeetingParticipant, Photo, Release
 from tests.factories import jpeg_bytes
 

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from people.models import Official, Organization, Post
+from directory.models import Official, Organization, Post
 from releases import synthetic
 from releases.models import (
     Agreement,

@@ -5,7 +5,7 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 from reversion.models import Version
 
-from people.models import Official
+from directory.models import Official
 from releases.models import Meeting, MeetingParticipant, Release, Section
 from tests.admin_forms import errors, form_data
 from tests.factories import (

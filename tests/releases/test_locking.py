@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from people.models import Official
+from directory.models import Official
 from releases.models import Agreement, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import (

@@ -76,9 +76,9 @@ def test_url_names_give_the_documented_addresses():
     assert url("releases:home") == "/ja/"
     assert url("releases:list", "en") == "/en/releases/"
     assert url("releases:detail", slug="a") == "/ja/releases/a/"
-    assert url("people:countries") == "/ja/countries/"
-    assert url("people:country", code="kz") == "/ja/countries/kz/"
-    assert url("people:official", slug="tokayev") == "/ja/officials/tokayev/"
+    assert url("releases:countries") == "/ja/countries/"
+    assert url("releases:country", code="kz") == "/ja/countries/kz/"
+    assert url("releases:official", slug="tokayev") == "/ja/officials/tokayev/"
     assert url("releases:agreements") == "/ja/agreements/"
     assert url("releases:agreement", slug="mou") == "/ja/agreements/mou/"
 
@@ -91,8 +91,8 @@ def test_pages_declare_their_language_and_link_their_twin(client, language):
         url("releases:home", language),
         url("releases:list", language) + "?country=KZ&year=2025",
         url("releases:detail", language, slug=release.slug),
-        url("people:countries", language),
-        url("people:country", language, code="kz"),
+        url("releases:countries", language),
+        url("releases:country", language, code="kz"),
         url("releases:agreements", language),
     ]:
         soup = soup_of(client.get(path))
@@ -302,7 +302,7 @@ def test_a_release_shows_everything_it_reports(client):
     meeting_block = soup.find(id=f"meeting-{meeting.pk}")
     assert "2025年12月19日" in meeting_block.text and "東京" in meeting_block.text
     assert "カザフスタン" in meeting_block.text
-    official = meeting_block.select_one(f"a[href='{url('people:official', slug='tokayev')}']")
+    official = meeting_block.select_one(f"a[href='{url('releases:official', slug='tokayev')}']")
     assert official.text == "トカエフ" and "大統領" in official.parent.text
     card = soup.find("a", string="タウケン・サムルクとの覚書").find_parent("li")
     assert "タウケン・サムルク" in card.text and "JOGMEC" in card.text

@@ -4,8 +4,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from releases.admin import LockedVersionAdmin
-from releases.forms import VersionLockForm
+from core.admin import LockedVersionAdmin
+from core.locking import VersionLockForm
 from releases.search import refresh_search_text
 
 from .models import Country, Official, Organization, Post

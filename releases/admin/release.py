@@ -1,267 +1,37 @@
+"""The release: its form, the publishing workflow's buttons, preview, history and bulk actions."""
+
 import reversion
 from csp.constants import NONCE
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media as ImportMapMedia
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
 )
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from people.models import Official
+from core.admin import LockedVersionAdmin
 
-from . import workflow
-from .forms import PhotoForm, ReleaseAdminForm, VersionLockForm
-from .history import compare
-from .models import (
-    Agreement,
-    Contact,
+from .. import workflow
+from ..forms import ReleaseAdminForm
+from ..models import (
     Meeting,
-    MeetingParticipant,
-    Photo,
     Release,
-    ReleaseAgreement,
-    Section,
 )
-from .search import refresh_search_text
-from .services import set_meeting_officials, sync_release_countries
-
-admin.site.site_header = _("JOGMEC news releases")
-admin.site.site_title = _("News releases")
-admin.site.index_title = _("Staff")
-
-# History: a release is kept with everything its page shows, translations included.
-reversion.register(Section)
-reversion.register(Contact)
-reversion.register(Photo)
-reversion.register(ReleaseAgreement)
-reversion.register(MeetingParticipant)
-reversion.register(Meeting, follow=["participations"])
-reversion.register(
-    Release, follow=["sections", "meetings", "photos", "contacts", "agreement_links"]
+from ..search import refresh_search_text
+from ..services import set_meeting_officials, sync_release_countries
+from .inlines import (
+    ContactInline,
+    MeetingInline,
+    PhotoInline,
+    ReleaseAgreementInline,
+    SectionInline,
 )
-# Not following release_links: restoring an agreement must not unlink releases added later.
-reversion.register(Agreement)
-
-
-class LockedVersionAdmin(VersionAdmin):
-    """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view.
-
-    Put before the translation admin class: `class X(LockedVersionAdmin, TabbedTranslationAdmin)`.
-    """
-
-    object_history_template = "admin/history_with_compare.html"
-    history_latest_first = True
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        urls = [
-            path(
-                "<path:object_id>/history/compare/",
-                self.admin_site.admin_view(self.compare_view),
-                name="{}_{}_compare".format(*info),
-            ),
-        ]
-        return urls + super().get_urls()
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        before = getattr(request, "_version_before_request", None)
-        return type(form.__name__, (form,), {"version_before_request": before})
-
-    def get_fieldsets(self, request, obj=None):
-        # The hidden version travels in a fieldset of its own, which the admin does not show.
-        return [
-            *super().get_fieldsets(request, obj),
-            (None, {"fields": ["lock_version"], "classes": ["hidden"]}),
-        ]
-
-    def _remember_version(self, request, object_id):
-        """History views revert the row before the form is built: remember the row first."""
-        row = self.model._default_manager.select_for_update().filter(pk=object_id).first()
-        request._row_before_request = row
-        request._version_before_request = row.version if row else None
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        with transaction.atomic():
-            self._remember_version(request, unquote(object_id))
-            return super().revision_view(request, object_id, version_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        versions = self._reversion_order_version_queryset(
-            request,
-            Version.objects.get_for_object_reference(self.model, unquote(object_id)).select_related(
-                "revision__user"
-            ),
-        )
-        context = {
-            "versions": versions,
-            "compare_url": reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_compare", args=[object_id]
-            ),
-            **(extra_context or {}),
-        }
-        return super().history_view(request, object_id, context)
-
-    def compare_view(self, request, object_id):
-        obj = get_object_or_404(self.model, pk=unquote(object_id))
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        versions = Version.objects.get_for_object(obj).select_related("revision__user")
-        try:
-            old = versions.get(pk=int(request.GET.get("from", "")))
-            new = versions.get(pk=int(request.GET.get("to", "")))
-        except (ValueError, Version.DoesNotExist):
-            messages.warning(
-                request, "比較する2つの版を選んでください。 · Choose two versions to compare."
-            )
-            return HttpResponseRedirect(
-                reverse(
-                    f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]
-                )
-            )
-        if old.pk > new.pk:
-            old, new = new, old
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": "版の比較 · Compare versions",
-            "old": old,
-            "new": new,
-            "diffs": compare(old, new),
-        }
-        return TemplateResponse(request, "admin/history_compare.html", context)
-
-
-class SectionInline(TranslationStackedInline):
-    model = Section
-    extra = 0
-    fields = ["heading", "body", "order"]
-
-
-class MeetingInlineForm(forms.ModelForm):
-    officials = forms.ModelMultipleChoiceField(
-        label=_("officials"),
-        queryset=Official.objects.all(),
-        required=False,
-        help_text=_(
-            "Their titles are taken from the post each held on the meeting's date; "
-            "correct them on the meeting's own page."
-        ),
-    )
-
-    class Meta:
-        model = Meeting
-        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["officials"].initial = [
-                p.official_id for p in self.instance.participations.all()
-            ]
-
-
-class MeetingInline(TranslationStackedInline):
-    model = Meeting
-    form = MeetingInlineForm
-    extra = 0
-    autocomplete_fields = ["country"]
-    fields = [
-        ("date", "end_date"),
-        ("kind", "country"),
-        "title",
-        "place",
-        "officials",
-        "participants_with_titles",
-        "summary",
-        "order",
-    ]
-    readonly_fields = ["participants_with_titles"]
-    show_change_link = True
-
-    def get_queryset(self, request):
-        participations = MeetingParticipant.objects.select_related("official")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("country")
-            .prefetch_related(Prefetch("participations", queryset=participations))
-        )
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        rel_field = Meeting._meta.get_field("participants")
-        formset.form.base_fields["officials"].widget = RelatedFieldWidgetWrapper(
-            AutocompleteSelectMultiple(rel_field, self.admin_site),
-            rel_field.remote_field,
-            self.admin_site,
-            can_add_related=True,
-            can_change_related=False,
-            can_delete_related=False,
-            can_view_related=False,
-        )
-        return formset
-
-    @admin.display(description=_("participants as shown"))
-    def participants_with_titles(self, meeting):
-        if not meeting.pk:
-            return "—"
-        rows = [(p.official, p.title) for p in meeting.participations.all()]
-        return format_html_join(mark_safe("<br>"), "{} ({})", rows) or "—"
-
-
-class PhotoInline(TranslationStackedInline):
-    model = Photo
-    form = PhotoForm
-    extra = 0
-    fields = ["image", "preview", "caption", "credit", "alt_text", "meeting", "order"]
-    readonly_fields = ["preview"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "meeting":
-            # Only this release's meetings; none yet on a release that is being created.
-            release_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Meeting.objects.filter(release_id=release_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description=_("preview"))
-    def preview(self, photo):
-        if not photo.image:
-            return "—"
-        return format_html('<img src="{}" alt="" style="max-height:120px">', photo.image.url)
-
-
-class ContactInline(TranslationTabularInline):
-    model = Contact
-    extra = 0
-    fields = ["role", "department", "persons", "phone", "email", "order"]
-
-
-class ReleaseAgreementInline(admin.TabularInline):
-    model = ReleaseAgreement
-    extra = 0
-    autocomplete_fields = ["agreement"]
-    verbose_name = _("agreement announced or mentioned")
-    verbose_name_plural = _("agreements announced or mentioned")
-
 
 # Keys of the release form that only the workflow may write. The form never has inputs for
 # them; a POST that carries them anyway (a crafted request) is refused as a whole.
@@ -574,7 +344,7 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         return urls + super().get_urls()
 
     def preview_view(self, request, object_id):
-        from .views import ReleaseDetailView
+        from ..views import ReleaseDetailView
 
         user = request.user
         if not (user.is_active and user.is_staff):
@@ -615,91 +385,3 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-
-class MeetingParticipantInline(TranslationTabularInline):
-    model = MeetingParticipant
-    extra = 1
-    autocomplete_fields = ["official"]
-    fields = ["official", "title", "order"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(VersionAdmin, TabbedTranslationAdmin):
-    list_display = ["__str__", "date", "kind", "country", "release"]
-    list_filter = ["kind", "date", ("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title_ja", "title_en", "summary_ja", "summary_en", "place_ja", "place_en"]
-    date_hierarchy = "date"
-    autocomplete_fields = ["release", "country"]
-    list_select_related = ["country", "release"]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["release", ("date", "end_date"), ("kind", "country"), "title", "place"]},
-        ),
-        (_("Summary"), {"fields": ["summary", "order"]}),
-    ]
-    inlines = [MeetingParticipantInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        sync_release_countries(form.instance.release)
-        refresh_search_text([form.instance.release_id])
-
-
-class AgreementForm(VersionLockForm):
-    class Meta:
-        model = Agreement
-        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
-
-    def clean_parties(self):
-        parties = self.cleaned_data["parties"]
-        if len(parties) < 2:
-            raise forms.ValidationError(_("An agreement has at least two parties."))
-        return parties
-
-
-class AgreementReleaseInline(admin.TabularInline):
-    model = ReleaseAgreement
-    extra = 0
-    autocomplete_fields = ["release"]
-    verbose_name = _("release that announces or mentions it")
-    verbose_name_plural = _("releases that announce or mention it")
-
-
-@admin.register(Agreement)
-class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
-    form = AgreementForm
-    list_display = ["title", "kind", "country", "signed_on", "party_names", "release_count"]
-    list_filter = ["kind", "signed_on", ("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title_ja", "title_en", "subject_ja", "subject_en", "slug"]
-    date_hierarchy = "signed_on"
-    autocomplete_fields = ["country", "parties", "signatories"]
-    list_select_related = ["country"]
-    prepopulated_fields = {"slug": ["title_en"]}
-    fieldsets = [
-        (None, {"fields": ["kind", "title", "subject"]}),
-        (_("Parties and signing"), {"fields": ["parties", "country", "signed_on", "signatories"]}),
-        (_("Address"), {"fields": ["slug"]}),
-    ]
-    inlines = [AgreementReleaseInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("parties")
-            .annotate(num_releases=Count("release_links", distinct=True))
-        )
-
-    @admin.display(description=_("parties"))
-    def party_names(self, agreement):
-        return " / ".join(str(p) for p in agreement.parties.all())
-
-    @admin.display(description=_("releases"), ordering="num_releases")
-    def release_count(self, agreement):
-        return agreement.num_releases
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_search_text(form.instance.release_links.values_list("release_id", flat=True))

@@ -51,7 +51,7 @@ def test_the_country_list_counts_public_releases_meetings_and_agreements(client)
     meeting_with(hidden, tokayev)
     ReleaseAgreementFactory(release=hidden, agreement=AgreementFactory(country=country("KZ")))
     release_about("TM", status=Release.Status.DRAFT)
-    soup = soup_of(client.get(url("people:countries", "en")))
+    soup = soup_of(client.get(url("releases:countries", "en")))
     rows = {
         row.th.text.strip(): [td.text.strip() for td in row.select("td.num")]
         for row in soup.select("tbody tr")
@@ -67,7 +67,7 @@ def test_the_country_list_costs_the_same_queries_at_any_size(client, django_asse
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
     # countries, then their releases, meetings and agreements counted
     with django_assert_num_queries(4):
-        client.get(url("people:countries"))
+        client.get(url("releases:countries"))
 
 
 def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(client):
@@ -81,7 +81,7 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
     moc = AgreementFactory(title_ja="鉱山地質省MOC", country=country("UZ"))
     ReleaseAgreementFactory(release=release, agreement=moc)
     release_about("KZ", status=Release.Status.DRAFT, title_ja="下書き")
-    soup = soup_of(client.get(url("people:country", code="kz")))
+    soup = soup_of(client.get(url("releases:country", code="kz")))
     assert soup.h1.text == "カザフスタン"
     timeline = soup.select_one(".timeline")
     assert [a.text for a in timeline.select(".timeline__title a")] == ["中央アジア"]
@@ -95,9 +95,9 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
 
 def test_country_addresses_are_lower_case_and_forgiving(client):
     release_about("KZ", tokyo(2025, 1, 1))
-    response = client.get(url("people:country", code="KZ"))
+    response = client.get(url("releases:country", code="KZ"))
     assert response.status_code == 301
-    assert response["Location"] == url("people:country", code="kz")
+    assert response["Location"] == url("releases:country", code="kz")
     for code in ["zz", "kaz", "k", "<b>", "tm"]:
         assert client.get(f"/ja/countries/{code}/").status_code == 404
 
@@ -105,8 +105,8 @@ def test_country_addresses_are_lower_case_and_forgiving(client):
 def test_a_country_only_drafts_report_is_not_found(client):
     release_about("TM", status=Release.Status.DRAFT)
     release_about("TJ", published_at=timezone.now() + datetime.timedelta(days=1))
-    assert client.get(url("people:country", code="tm")).status_code == 404
-    assert client.get(url("people:country", code="tj")).status_code == 404
+    assert client.get(url("releases:country", code="tm")).status_code == 404
+    assert client.get(url("releases:country", code="tj")).status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -119,7 +119,7 @@ def test_a_country_page_costs_the_same_queries_at_any_size(client, django_assert
     # country and its three counts; count, page, meetings, participants, agreement links;
     # officials; agreements
     with django_assert_num_queries(11):
-        client.get(url("people:country", code="kz") + "?page=2")
+        client.get(url("releases:country", code="kz") + "?page=2")
 
 
 # Officials
@@ -143,7 +143,7 @@ def test_an_official_page_shows_posts_and_every_public_meeting_with_the_title_th
     meeting_with(new, official, date=datetime.date(2025, 12, 19))
     secret = release_about("KZ", status=Release.Status.DRAFT, title_ja="秘密")
     meeting_with(secret, official)
-    soup = soup_of(client.get(url("people:official", "en", slug="tokayev")))
+    soup = soup_of(client.get(url("releases:official", "en", slug="tokayev")))
     assert soup.h1.text == "Tokayev"
     posts = soup.select_one(".posts").text
     assert "Prime Minister" in posts and "President" in posts and "present" in posts
@@ -160,8 +160,8 @@ def test_an_official_page_shows_posts_and_every_public_meeting_with_the_title_th
 def test_an_official_only_drafts_report_is_not_found(client):
     official = OfficialFactory(slug="hidden")
     meeting_with(release_about("KZ", status=Release.Status.DRAFT), official)
-    assert client.get(url("people:official", slug="hidden")).status_code == 404
-    assert client.get(url("people:official", slug="nobody")).status_code == 404
+    assert client.get(url("releases:official", slug="hidden")).status_code == 404
+    assert client.get(url("releases:official", slug="nobody")).status_code == 404
 
 
 def test_a_signatory_of_a_public_agreement_has_a_page(client):
@@ -169,7 +169,7 @@ def test_a_signatory_of_a_public_agreement_has_a_page(client):
     agreement = AgreementFactory(title_ja="署名した覚書")
     agreement.signatories.add(official)
     ReleaseAgreementFactory(release=release_about("KZ", tokyo(2025, 1, 1)), agreement=agreement)
-    soup = soup_of(client.get(url("people:official", slug="signer")))
+    soup = soup_of(client.get(url("releases:official", slug="signer")))
     assert soup.find("a", string="署名した覚書")
 
 
@@ -186,4 +186,4 @@ def test_an_official_page_costs_the_same_queries_at_any_size(client, django_asse
         ReleaseAgreementFactory(release=meeting.release, agreement=agreement)
     # official; posts; count, page, participants; agreements signed
     with django_assert_num_queries(6):
-        client.get(url("people:official", slug="o"))
+        client.get(url("releases:official", slug="o"))

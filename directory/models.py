@@ -1,55 +1,9 @@
 from babel import Locale
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-
-class CountryQuerySet(models.QuerySet):
-    # Subqueries here are not correlated with the country (no Exists/OuterRef): correlated ones
-    # make SQLite walk every public release once per country.
-
-    def public(self):
-        """Countries that a public release is about."""
-        from releases.models import Release  # releases.models imports this module
-
-        links = Release.countries.through.objects.filter(release__in=Release.objects.published())
-        return self.filter(pk__in=links.values("country_id"))
-
-    def with_public_counts(self):
-        """These countries as a list (so: last in a chain), each with `releases_n`,
-        `meetings_n` and `agreements_n`, public ones only; four queries for any number."""
-        from releases.models import Agreement, Meeting, Release
-
-        countries = list(self)
-        ids = [country.pk for country in countries]
-        if not ids:
-            return countries
-        links = Release.countries.through.objects.filter(release__in=Release.objects.published())
-        counts = {
-            "releases_n": links,
-            "meetings_n": Meeting.objects.public(),
-            "agreements_n": Agreement.objects.public(),
-        }
-        for name, rows in counts.items():
-            rows = rows.filter(country_id__in=ids).order_by().values_list("country_id")
-            found = dict(rows.annotate(n=Count("pk")))
-            for country in countries:
-                setattr(country, name, found.get(country.pk, 0))
-        return countries
-
-
-class OfficialQuerySet(models.QuerySet):
-    def public(self):
-        """Officials that a public release reports: at a meeting, or signing an agreement."""
-        from releases.models import Agreement, MeetingParticipant, Release
-
-        met = MeetingParticipant.objects.filter(
-            official_id=OuterRef("pk"), meeting__release__in=Release.objects.published()
-        )
-        signed = Agreement.objects.public().filter(signatories=OuterRef("pk"))
-        return self.filter(Exists(met) | Exists(signed))
 
 
 class Country(models.Model):
@@ -69,8 +23,6 @@ class Country(models.Model):
         help_text=_("UN M49 sub-region code, e.g. 143 for Central Asia."),
     )
 
-    objects = CountryQuerySet.as_manager()
-
     class Meta:
         ordering = ["code"]
         verbose_name = _("country")
@@ -85,7 +37,7 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:country", kwargs={"code": self.code.lower()})
+        return reverse("releases:country", kwargs={"code": self.code.lower()})
 
     @property
     def region(self):
@@ -164,8 +116,6 @@ class Official(models.Model):
     # Optimistic locking: every save increments it; a form saved from an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
-    objects = OfficialQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("official")
@@ -179,7 +129,7 @@ class Official(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:official", kwargs={"slug": self.slug})
+        return reverse("releases:official", kwargs={"slug": self.slug})
 
     def post_on(self, day):
         """The post this official held on `day`, or None."""

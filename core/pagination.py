@@ -1,0 +1,29 @@
+from django.utils.translation import gettext as _
+
+
+class ForgivingPaginationMixin:
+    """A page number that is not a number, or out of range, shows the nearest page and says so
+    (`page_note`), instead of a 404: `?page=abc`, `?page=0` and `?page=-1` give page 1,
+    `?page=99999` the last page."""
+
+    page_note = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get(self.page_kwarg, "")
+        try:
+            number = int(requested or 1)
+        except ValueError:
+            number = 1
+        page = paginator.page(max(1, min(number, paginator.num_pages)))
+        if requested and requested != str(page.number):
+            self.page_note = _("There is no page “%(requested)s”: this is page %(number)s.") % {
+                "requested": requested[:20],
+                "number": page.number,
+            }
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # paginates
+        context["page_note"] = self.page_note
+        return context
