@@ -22,6 +22,8 @@ $(STAMP): requirements.lock requirements-dev.lock
 messages: $(STAMP)
 	@if [ -d locale ]; then $(BIN)/pybabel -q compile -d locale -D django; fi
 
+# A development server: debug on (the settings default to production's debug off).
+run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

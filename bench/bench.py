@@ -124,7 +124,7 @@ def site_environment(workdir, database_url):
     env = dict(os.environ)
     env.update(
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=f"bench-{secrets.token_urlsafe(32)}",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",

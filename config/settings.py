@@ -1,14 +1,15 @@
 """One settings module for every environment.
 
 Everything that differs between a laptop and production is read from the environment; the
-README lists each variable with its default. The defaults suit a laptop: DEBUG on, SQLite,
-127.0.0.1 only. Production sets DJANGO_DEBUG=0, which requires a real DJANGO_SECRET_KEY.
+README lists each variable with its default. The defaults fail closed: without DJANGO_DEBUG=1
+(which `make run` and the test settings set) debug is off and a real DJANGO_SECRET_KEY is required.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import _check_secret_key as is_strong_secret_key
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,13 +30,18 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-laptop-only-key-never-use-in-production"  # noqa: S105
+elif not DEBUG and not is_strong_secret_key(SECRET_KEY):
+    # Django's own test of a key (check --deploy only warns): 50+ characters, 5+ different
+    # ones, not a generated development key. Signed cookies and password resets rest on it.
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is off: DJANGO_SECRET_KEY must be a random string of at least 50 "
+        "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

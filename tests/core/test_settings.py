@@ -1,0 +1,49 @@
+"""Production fails closed: the settings as a server process reads them, without the test run's
+DJANGO_DEBUG=1."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PROBE = "import config.wsgi; from django.conf import settings; print(settings.DEBUG)"
+
+
+def start(**variables):
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    env.update(variables)
+    return subprocess.run(  # noqa: S603 -- this interpreter, a fixed program
+        [sys.executable, "-c", PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_server_without_django_debug_is_not_in_debug():
+    result = start(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [None, "", "django-insecure-laptop-only-key-never-use-in-production", "short-but-random-8f3a"],
+    ids=["missing", "empty", "development key", "short"],
+)
+def test_a_server_without_debug_refuses_to_start_without_a_real_key(key):
+    result = start(**({} if key is None else {"DJANGO_SECRET_KEY": key}))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be a random string" in result.stderr
+
+
+def test_debug_on_runs_with_the_development_key():
+    result = start(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
