@@ -5,6 +5,7 @@ README lists each variable with its default. The defaults fail closed: without D
 (which `make run` and the test settings set) debug is off and a real DJANGO_SECRET_KEY is required.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "core",
     "directory",
     "releases",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as axes asks: it turns a locked-out login into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,6 +160,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes; failures in the database, shared by every app server).
+# Three limits, counted over the cool-off:
+# - account + address: 5. Someone guessing one person's password from one place gets 5 tries;
+#   the person, mistyping at their desk, is locked out alone (from that address alone).
+# - account, from any address: 20. Guessing from many places (a botnet) stops too. Attempts
+#   refused during a lockout are not counted, so one address adds at most 5: locking a
+#   colleague out everywhere takes four addresses, not one person in the office.
+# - address, for any account: 30. Stops one place spraying a common password over many names.
+#   The whole office shares one address, though, so this limit stops only names that have not
+#   logged in from that address in the last 90 days: guessing names from the office cannot
+#   lock colleagues out, and each name guessed still meets the first two limits.
+# Administrators unlock in the admin (Access attempts: delete the rows) or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` (all).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "core.logins.LoginGuard"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMITS = {"account": 20, "address": 30}
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.logins.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; each can be tuned from the
 # environment, for example to benchmark the production configuration over plain http on loopback.
