@@ -5,7 +5,7 @@ Japanese), and cells that a spreadsheet would run as a formula are quoted with a
 """
 
 import csv
-from itertools import groupby
+from itertools import chain, groupby
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -44,11 +44,14 @@ class CsvExportView(View):
                 "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
             )
         writer = csv.writer(Echo())
+        # The first row is read before the response starts: a database that cannot be reached
+        # is a 503 (core.middleware), not a 200 with a header row and a broken connection.
         rows = self.rows(filterset.qs)
+        first = next(rows, None)
 
         def lines():
             yield "\ufeff" + writer.writerow(self.header)
-            for row in rows:
+            for row in chain([first], rows) if first is not None else ():
                 yield writer.writerow([cell(value) for value in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

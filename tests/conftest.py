@@ -1,4 +1,5 @@
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,26 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def database_down(db, tmp_path):
+    """The default database cannot be reached until the test ends: its connection settings
+    point at a closed port (PostgreSQL) or into a missing folder (SQLite), so every query
+    fails as in an outage, whichever code runs it."""
+    from django.db import connections
+
+    working = connections["default"]
+    broken_settings = {**working.settings_dict}
+    if working.vendor == "sqlite":
+        broken_settings["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
+    else:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        broken_settings.update(HOST="127.0.0.1", PORT=closed_port)
+    broken = type(working)(broken_settings, alias="default")
+    connections["default"] = broken
+    yield
+    broken.close()
+    connections["default"] = working

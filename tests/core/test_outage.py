@@ -1,0 +1,84 @@
+"""Bad days: with the database unreachable (for real: see the database_down fixture), pages,
+feeds and the sitemap are a calm 503 in both languages, the API a JSON 503, and a CSV download
+fails before its first byte."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import MeetingFactory, ReleaseFactory
+
+PAGES = [
+    ("releases:home", {}),
+    ("releases:list", {}),
+    ("releases:detail", {"slug": "any-release"}),
+    ("people:countries", {}),
+    ("people:country", {"code": "kz"}),
+    ("releases:agreements", {}),
+    ("feeds:rss", {}),
+    ("feeds:atom", {}),
+]
+
+
+def url(name, language, kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def assert_calm_503(response):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("name,kwargs", PAGES, ids=[name for name, _ in PAGES])
+def test_pages_and_feeds_are_a_calm_bilingual_503(client, database_down, name, kwargs, language):
+    response = client.get(url(name, language, kwargs))
+    assert_calm_503(response)
+    html = response.content.decode()
+    assert "ただいま一時的にご覧いただけません" in html
+    assert "Briefly unavailable" in html
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-releases.xml"])
+def test_the_sitemap_is_a_503_too(client, database_down, path):
+    response = client.get(path)
+    assert_calm_503(response)
+    assert "Briefly unavailable" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/releases/", "/api/releases/any-release/", "/api/countries/", "/api/meetings/"]
+)
+def test_the_api_answers_a_503_in_json(client, database_down, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert_calm_503(response)
+    assert response.json() == {
+        "detail": "The service is briefly unavailable. Please try again shortly."
+    }
+
+
+def test_the_apis_503_speaks_japanese_too(client, database_down):
+    response = client.get("/api/releases/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json() == {
+        "detail": "ただいま一時的にご利用いただけません。しばらくしてからもう一度お試しください。"
+    }
+
+
+@pytest.mark.parametrize("name", ["api:meetings-csv", "api:agreements-csv"])
+def test_a_csv_download_fails_before_its_first_byte(client, database_down, name):
+    response = client.get(reverse(name))
+    assert_calm_503(response)
+    assert not response.streaming
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_a_csv_download_still_streams_every_row(client):
+    MeetingFactory(release=ReleaseFactory(), title_ja="会談A")
+    response = client.get(reverse("api:meetings-csv"))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("\ufeffid,date")
+    assert "会談A" in body
