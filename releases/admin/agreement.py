@@ -7,7 +7,7 @@ from modeltranslation.admin import (
     TabbedTranslationAdmin,
 )
 
-from core.admin import LockedVersionAdmin
+from core.admin import LockedInline, LockedVersionAdmin
 from core.locking import VersionLockForm
 from directory.models import Country, Official, Organization
 
@@ -30,7 +30,7 @@ class AgreementForm(VersionLockForm):
         return parties
 
 
-class AgreementReleaseInline(admin.TabularInline):
+class AgreementReleaseInline(LockedInline, admin.TabularInline):
     model = ReleaseAgreement
     extra = 0
     autocomplete_fields = ["release"]
