@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
@@ -51,7 +52,7 @@ def changes_since(instance, opened_version):
 def conflict_message(instance, opened_version, inline=False):
     names, moment, fields = changes_since(instance, opened_version)
     params = {
-        "model": instance._meta.verbose_name,
+        "model": capfirst(instance._meta.verbose_name),
         "object": instance,
         "who": ", ".join(names) or _("someone"),
         "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
@@ -100,10 +101,10 @@ class VersionLockForm(forms.ModelForm):
         """Lock the row; raise ValidationError if it was saved since this form was opened."""
         opened = self.cleaned_data.get("lock_version")
         rows = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
-        current = rows.values_list("version", flat=True).first()
-        if current is not None and opened != current:
+        current = rows.first()
+        if current is not None and opened != current.version:
             raise ValidationError(
-                conflict_message(self.instance, opened, inline=self.in_formset), code="conflict"
+                conflict_message(current, opened, inline=self.in_formset), code="conflict"
             )
 
 
