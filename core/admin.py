@@ -1,25 +1,56 @@
 """Admin classes every app's admin may build on."""
 
+from contextlib import nullcontext
+
+import reversion
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.utils import mute_signals
 
-from .history import compare
+from .history import compare, restore
+from .locking import VersionLockForm, VersionLockFormSet
+
+
+class _RollBack(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+class LockedInline:
+    """For every inline of a LockedVersionAdmin: each row carries its version (VersionLockForm,
+    VersionLockFormSet). Put first: `class X(LockedInline, TranslationStackedInline)`."""
+
+    form = VersionLockForm
+    formset = VersionLockFormSet
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "lock_version" in fields else [*fields, "lock_version"]
 
 
 class LockedVersionAdmin(VersionAdmin):
     """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view.
 
     Put before the translation admin class: `class X(LockedVersionAdmin, TabbedTranslationAdmin)`.
+    Its inlines are LockedInline.
     """
 
+    form = VersionLockForm
     object_history_template = "admin/history_with_compare.html"
     history_latest_first = True
 
@@ -34,11 +65,6 @@ class LockedVersionAdmin(VersionAdmin):
         ]
         return urls + super().get_urls()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        before = getattr(request, "_version_before_request", None)
-        return type(form.__name__, (form,), {"version_before_request": before})
-
     def get_fieldsets(self, request, obj=None):
         # The hidden version travels in a fieldset of its own, which the admin does not show.
         return [
@@ -46,16 +72,78 @@ class LockedVersionAdmin(VersionAdmin):
             (None, {"fields": ["lock_version"], "classes": ["hidden"]}),
         ]
 
-    def _remember_version(self, request, object_id):
-        """History views revert the row before the form is built: remember the row first."""
-        row = self.model._default_manager.select_for_update().filter(pk=object_id).first()
-        request._row_before_request = row
-        request._version_before_request = row.version if row else None
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """The restore (revision_view) and recover (recover_view) pages: django-reversion's,
+        with the revert done by core.history.restore, which keeps what a restore must not
+        change, and recorded as this user's edit of every row it wrote."""
+        # reversion looks the version up by its id alone (recover) or with an object id that
+        # any model may share (restore): refuse a version of another model here.
+        if version.content_type_id != ContentType.objects.get_for_model(self.model).pk:
+            raise Http404
+        self._check_restore_permission(request, version.revision)
+        # Showing the form reverts and rolls back: nothing else may react to those writes.
+        muted = (
+            mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
+            if request.method == "GET"
+            else nullcontext()
+        )
+        try:
+            with transaction.atomic(using=version.db), muted:
+                rows = restore(version.revision)
+                with self.create_revision(request):
+                    if request.method == "POST":
+                        for row in rows:
+                            reversion.add_to_revision(row)
+                    response = self.changeform_view(
+                        request, quote(version.object_id), request.path, extra_context
+                    )
+                    if request.method == "POST" and response.status_code == 302:
+                        reversion.set_comment(self._restored_comment(version))
+                    elif response.status_code == 200:
+                        response.template_name = template_name
+                        response.render()
+                        raise _RollBack(response)
+                    else:
+                        raise RevertError(_("This version could not be restored."))
+        except (RevertError, models.ProtectedError) as error:
+            messages.error(request, str(error))
+            return redirect(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            )
+        except _RollBack as rollback:
+            return rollback.response
+        return response
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        with transaction.atomic():
-            self._remember_version(request, unquote(object_id))
-            return super().revision_view(request, object_id, version_id, extra_context)
+    def _check_restore_permission(self, request, revision):
+        """A restore writes every row of the revision: the user must be allowed to change each
+        of their models (editors may not change countries, for one)."""
+        for content_type_id in set(revision.version_set.values_list("content_type", flat=True)):
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            opts = model._meta
+            codename = get_permission_codename("change", opts)
+            if not request.user.has_perm(f"{opts.app_label}.{codename}"):
+                raise PermissionDenied
+
+    def _restored_comment(self, version):
+        # Kept in the history, read later by staff of either language: both, as the workflow's.
+        revision = version.revision
+        user = revision.user
+        parts = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                parts.append(
+                    _("Reverted to version %(id)s, saved on %(when)s by %(who)s.")
+                    % {
+                        "id": version.pk,
+                        "when": formats.date_format(
+                            timezone.localtime(revision.date_created), "DATETIME_FORMAT"
+                        ),
+                        "who": (user.get_full_name() or user.get_username()) if user else "—",
+                    }
+                )
+        return " · ".join(parts)
 
     def history_view(self, request, object_id, extra_context=None):
         versions = self._reversion_order_version_queryset(

@@ -1,69 +1,138 @@
-"""No lost edits: optimistic locking for staff forms, with the row's `version` number."""
+"""No lost edits: optimistic locking for staff forms, with the row's `version` number.
+
+A form carries, in a hidden field, the `version` of the row it was opened on (core.models.
+Versioned); when it is saved, the row is locked (SELECT ... FOR UPDATE, inside the admin's
+transaction) and its version compared. A change form checks its own row on every save; an inline
+row is checked when it is written (changed or deleted), since the formset leaves untouched rows
+alone. The refusal keeps what the person typed and says, in their language, who saved what.
+"""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from .history import changed_fields
 
-def last_change(instance):
-    """(user, moment) of the latest saved version of `instance`, as django-reversion kept it."""
-    version = Version.objects.get_for_object(instance).select_related("revision__user").first()
-    if version is None:
-        return None, None
-    return version.revision.user, version.revision.date_created
+MAX_VERSIONS_READ = 50
+
+AFTER_REFUSAL = gettext_lazy(
+    "Your changes have not been saved; what you typed is still below. Copy what you need, "
+    "reload the page to see their version, then make your changes again."
+)
+
+
+def changes_since(instance, opened_version):
+    """Who saved `instance` after its version `opened_version`, when last, and which fields
+    differ, from the history django-reversion keeps: (names, moment, field labels)."""
+    versions = Version.objects.get_for_object(instance).select_related("revision__user")
+    names, moment, opened, latest = [], None, None, None
+    for version in versions[:MAX_VERSIONS_READ]:
+        saved_as = version.field_dict.get("version", 0)
+        if opened_version is not None and saved_as <= opened_version:
+            opened = version if saved_as == opened_version else None
+            break
+        latest = latest or version
+        moment = moment or version.revision.date_created
+        user = version.revision.user
+        name = (user.get_full_name() or user.get_username()) if user else _("someone")
+        if name not in names:
+            names.append(name)
+        if opened_version is None:
+            break
+    fields = changed_fields(opened, latest) if opened and latest else []
+    return names, moment, fields
+
+
+def conflict_message(instance, opened_version, inline=False):
+    names, moment, fields = changes_since(instance, opened_version)
+    params = {
+        "model": capfirst(instance._meta.verbose_name),
+        "object": instance,
+        "who": ", ".join(names) or _("someone"),
+        "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        if moment
+        else "—",
+    }
+    if inline:
+        text = _(
+            "%(model)s “%(object)s” was saved by someone else after you opened this page "
+            "(%(who)s, %(when)s)."
+        )
+    else:
+        text = _("Someone else saved this after you opened it (%(who)s, %(when)s).")
+    parts = [text % params]
+    if fields:
+        parts.append(_("They changed: %(fields)s.") % {"fields": ", ".join(fields)})
+    parts.append(str(AFTER_REFUSAL))
+    return " ".join(parts)
 
 
 class VersionLockForm(forms.ModelForm):
-    """Refuses to save over a change someone else saved after this form was opened.
-
-    The form carries the row's `version` in a hidden field; the row is locked and its version
-    compared when the form is validated, inside the admin's transaction, so of two people who
-    opened the same page, the second to save is refused and keeps what they typed.
-    """
+    """Refuses to save over a change someone else saved after this form was opened."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    # Set by the admin when the row in the database is not the one the user opened: a history
-    # view reverts the row before the form is built, and this is the version before that.
-    version_before_request = None
+    # Set by VersionLockFormSet on its rows: it checks them, and only those it writes.
+    in_formset = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["lock_version"].initial = self._current_version()
+            self.fields["lock_version"].initial = self.instance.version
 
-    def _current_version(self, lock=False):
-        if self.version_before_request is not None:
-            return self.version_before_request
-        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
-        if lock:
-            rows = rows.select_for_update()
-        return rows.values_list("version", flat=True).first()
+    @cached_property
+    def changed_data(self):
+        # The version is bookkeeping: an untouched row is unchanged whatever its version.
+        return [name for name in super().changed_data if name != "lock_version"]
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        current = self._current_version(lock=True)
-        if cleaned.get("lock_version") != current:
-            raise ValidationError(self.conflict_message(), code="conflict")
-        # The save then stores current + 1, whatever a revert loaded into the instance.
-        self.instance.version = current
+        if self.instance.pk is not None and not self.in_formset:
+            self.check_version()
         return cleaned
 
-    def conflict_message(self):
-        user, moment = last_change(self.instance)
-        who = (user.get_full_name() or user.get_username()) if user else "—"
-        when = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
-        return format_html(
-            "他の人がこのページを開いた後に保存しました（{who}、{when}）。あなたの変更は保存されていません。"
-            "入力した内容は下に残っています。必要な部分をコピーしてから、ページを再読み込みして相手の変更を確認し、"
-            "もう一度編集してください。<br>"
-            "Someone else saved this after you opened it ({who}, {when}). Your changes have not been "
-            "saved; what you typed is still below. Copy what you need, reload the page to see "
-            "their version, then make your changes again.",
-            who=who,
-            when=when,
-        )
+    def check_version(self):
+        """Lock the row; raise ValidationError if it was saved since this form was opened."""
+        opened = self.cleaned_data.get("lock_version")
+        rows = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
+        current = rows.first()
+        if current is not None and opened != current.version:
+            raise ValidationError(
+                conflict_message(current, opened, inline=self.in_formset), code="conflict"
+            )
+
+
+class VersionLockFormSet(BaseInlineFormSet):
+    """Inline rows, each with its hidden version: a row this save would write (changed or
+    marked for deletion) is refused when someone saved it since the page was opened, and a row
+    someone deleted meanwhile is reported as such."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.in_formset = True
+        return form
+
+    def clean(self):
+        super().clean()
+        refusals = []
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                if not self._should_delete_form(form):
+                    deleted = _(
+                        "A row of “%(model)s” was deleted by someone else after you opened "
+                        "this page."
+                    ) % {"model": self.model._meta.verbose_name_plural}
+                    refusals.append(ValidationError(f"{deleted} {AFTER_REFUSAL}", code="conflict"))
+            elif form.has_changed() or self._should_delete_form(form):
+                try:
+                    form.check_version()
+                except ValidationError as error:
+                    refusals.append(error)
+        if refusals:
+            raise ValidationError(refusals)

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from core.admin import LockedVersionAdmin
+from core.admin import LockedInline, LockedVersionAdmin
 from core.locking import VersionLockForm
 from releases.search import refresh_search_text
 
@@ -15,7 +15,7 @@ reversion.register(Official, follow=["posts"])
 
 
 @admin.register(Country)
-class CountryAdmin(TabbedTranslationAdmin):
+class CountryAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     list_display = ["code", "name", "region"]
     search_fields = ["code", "name_ja", "name_en"]
     ordering = ["code"]
@@ -23,7 +23,7 @@ class CountryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TabbedTranslationAdmin):
+class OrganizationAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_ja", "name_en", "short_name_ja", "short_name_en", "other_names", "slug"]
@@ -36,7 +36,7 @@ class OrganizationAdmin(TabbedTranslationAdmin):
     ]
 
 
-class PostInline(TranslationTabularInline):
+class PostInline(LockedInline, TranslationTabularInline):
     model = Post
     extra = 1
     autocomplete_fields = ["organization"]

@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Versioned
 
-class Country(models.Model):
+
+class Country(Versioned):
     """A country, as ISO 3166-1 lists it. All of them are loaded by a migration."""
 
     code = models.CharField(
@@ -48,7 +50,7 @@ class Country(models.Model):
         return locale.territories.get(self.region_code, "")
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("government")
         MINISTRY = "ministry", _("ministry")
@@ -98,7 +100,7 @@ class Organization(models.Model):
         return self.name
 
 
-class Official(models.Model):
+class Official(Versioned):
     """A person the agency meets or signs with. Their posts over time are `Post` rows."""
 
     slug = models.SlugField(
@@ -113,8 +115,6 @@ class Official(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="officials"
     )
-    # Optimistic locking: every save increments it; a form saved from an older one is refused.
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -123,10 +123,6 @@ class Official(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.version += 1
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("releases:official", kwargs={"slug": self.slug})
@@ -142,7 +138,7 @@ class Official(models.Model):
         )
 
 
-class Post(models.Model):
+class Post(Versioned):
     """A position an official held, for a period: 大統領 / President, from a date to a date."""
 
     official = models.ForeignKey(

@@ -80,7 +80,7 @@ class PhotoImageField(forms.ImageField):
         return clean_image(upload)
 
 
-class PhotoForm(forms.ModelForm):
+class PhotoForm(VersionLockForm):
     class Meta:
         model = Photo
         fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)

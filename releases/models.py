@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from core.models import Versioned
 from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
@@ -194,7 +195,7 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
-class Release(models.Model):
+class Release(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
@@ -253,10 +254,27 @@ class Release(models.Model):
     # and of what it reports, both languages, NFKC-normalised and case-folded.
     search_title = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
-    # Optimistic locking: every save increments it; a form saved from an older one is refused.
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
+
+    # Publication changes only through releases.workflow, by a publisher: restoring an older
+    # version (of the release or of anything saved with it) brings back its text and parts,
+    # never its publication, and a release recovered after deletion comes back as a draft.
+    restore_keeps = (
+        "status",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "withdrawal_reason_ja",
+        "withdrawal_reason_en",
+    )
+    recovered_as = {
+        "status": Status.DRAFT,
+        "published_at": None,
+        "published_by": None,
+        "withdrawn_at": None,
+    }
 
     class Meta:
         ordering = [F("published_at").desc(nulls_first=True), "-id"]
@@ -286,12 +304,6 @@ class Release(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs={"slug": self.slug})
 
@@ -308,7 +320,7 @@ class Release(models.Model):
         return bool(self.title_en)
 
 
-class Section(models.Model):
+class Section(Versioned):
     """A numbered part of the release's body: a heading and its text."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
@@ -333,7 +345,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
 
     class Role(models.TextChoices):
@@ -379,7 +391,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("bilateral meeting")
         COURTESY_CALL = "courtesy_call", _("courtesy call")
@@ -422,7 +434,7 @@ class Meeting(models.Model):
         return self.title or f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
 
 
-class MeetingParticipant(models.Model):
+class MeetingParticipant(Versioned):
     """An official at a meeting, with the title they held then (kept when their post changes)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
@@ -481,7 +493,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     class Kind(models.TextChoices):
         MOU = "mou", _("MOU")
         MOC = "moc", _("MOC")
@@ -517,7 +529,6 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -535,15 +546,11 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
 
-    def save(self, *args, **kwargs):
-        self.version += 1
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("releases:agreement", kwargs={"slug": self.slug})
 
 
-class ReleaseAgreement(models.Model):
+class ReleaseAgreement(Versioned):
     class Role(models.TextChoices):
         ANNOUNCES = "announces", _("announces")
         MENTIONS = "mentions", _("mentions")
@@ -578,7 +585,7 @@ def photo_upload_to(instance, filename):
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Photo(models.Model):
+class Photo(Versioned):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="photos")
     meeting = models.ForeignKey(
         Meeting,

@@ -56,6 +56,32 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture
+def editor(db):
+    from tests.factories import staff_member
+
+    return staff_member("Editors")
+
+
+@pytest.fixture
+def publisher(db):
+    from tests.factories import staff_member
+
+    return staff_member("Publishers")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
+    return client
+
+
+@pytest.fixture
 def countries(transactional_db):
     """The migration's countries, again: transactional tests flush the database after each test."""
     from directory.countries import world_countries

@@ -24,6 +24,17 @@ def country(code):
     return Country.objects.get(code=code)
 
 
+def staff_member(group, username=None):
+    """A staff user in one of the roles the migrations create: "Editors" or "Publishers"."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username or group.lower(), password="pw-for-tests", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 def jpeg_bytes(width=40, height=30, color=(30, 90, 160), fmt="JPEG"):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, fmt)

@@ -12,6 +12,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from core.admin import LockedInline
+from core.locking import VersionLockForm
 from directory.models import Official
 
 from ..forms import PhotoForm
@@ -25,13 +27,13 @@ from ..models import (
 )
 
 
-class SectionInline(TranslationStackedInline):
+class SectionInline(LockedInline, TranslationStackedInline):
     model = Section
     extra = 0
     fields = ["heading", "body", "order"]
 
 
-class MeetingInlineForm(forms.ModelForm):
+class MeetingInlineForm(VersionLockForm):
     officials = forms.ModelMultipleChoiceField(
         label=_("officials"),
         queryset=Official.objects.all(),
@@ -54,7 +56,7 @@ class MeetingInlineForm(forms.ModelForm):
             ]
 
 
-class MeetingInline(TranslationStackedInline):
+class MeetingInline(LockedInline, TranslationStackedInline):
     model = Meeting
     form = MeetingInlineForm
     extra = 0
@@ -103,7 +105,7 @@ class MeetingInline(TranslationStackedInline):
         return format_html_join(mark_safe("<br>"), "{} ({})", rows) or "—"
 
 
-class PhotoInline(TranslationStackedInline):
+class PhotoInline(LockedInline, TranslationStackedInline):
     model = Photo
     form = PhotoForm
     extra = 0
@@ -124,13 +126,13 @@ class PhotoInline(TranslationStackedInline):
         return format_html('<img src="{}" alt="" style="max-height:120px">', photo.image.url)
 
 
-class ContactInline(TranslationTabularInline):
+class ContactInline(LockedInline, TranslationTabularInline):
     model = Contact
     extra = 0
     fields = ["role", "department", "persons", "phone", "email", "order"]
 
 
-class ReleaseAgreementInline(admin.TabularInline):
+class ReleaseAgreementInline(LockedInline, admin.TabularInline):
     model = ReleaseAgreement
     extra = 0
     autocomplete_fields = ["agreement"]

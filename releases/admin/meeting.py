@@ -4,7 +4,8 @@ from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationTabularInline,
 )
-from reversion.admin import VersionAdmin
+
+from core.admin import LockedInline, LockedVersionAdmin
 
 from ..models import (
     Meeting,
@@ -14,7 +15,7 @@ from ..search import refresh_search_text
 from ..services import sync_release_countries
 
 
-class MeetingParticipantInline(TranslationTabularInline):
+class MeetingParticipantInline(LockedInline, TranslationTabularInline):
     model = MeetingParticipant
     extra = 1
     autocomplete_fields = ["official"]
@@ -22,7 +23,7 @@ class MeetingParticipantInline(TranslationTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionAdmin, TabbedTranslationAdmin):
+class MeetingAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     list_display = ["__str__", "date", "kind", "country", "release"]
     list_filter = ["kind", "date", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "summary_ja", "summary_en", "place_ja", "place_en"]

@@ -38,8 +38,6 @@ from .inlines import (
 PUBLICATION_KEYS = {"status", "published_at", "published_at_0", "published_at_1", "published_by"}
 PUBLICATION_KEYS |= {"withdrawn_at", "version"}
 WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reason_en"}
-PUBLICATION_FIELDS = ["status", "published_at", "published_by_id", "withdrawn_at"]
-PUBLICATION_FIELDS += ["withdrawal_reason_ja", "withdrawal_reason_en"]
 
 # Submit buttons of the release form: (POST name, workflow action, label, states it applies to).
 WORKFLOW_BUTTONS = [
@@ -134,24 +132,6 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        before = getattr(request, "_row_before_request", None)
-        if obj is not None and before is not None:
-            # Restoring an old version brings back its content, never its publication state:
-            # that changes only through the workflow.
-            for name in PUBLICATION_FIELDS:
-                setattr(obj, name, getattr(before, name))
-        elif obj is not None and getattr(request, "_recovering", False):
-            # A recovered release comes back as a draft, for a publisher to publish again.
-            obj.status = Release.Status.DRAFT
-            obj.published_at = obj.published_by = obj.withdrawn_at = None
-        return obj
-
-    def recover_view(self, request, version_id, extra_context=None):
-        request._recovering = True
-        return super().recover_view(request, version_id, extra_context)
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)

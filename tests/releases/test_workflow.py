@@ -12,41 +12,11 @@ from django.utils import timezone
 from releases import workflow
 from releases.models import Release
 from tests.admin_forms import errors, form_data
-from tests.factories import ReleaseFactory, SectionFactory
+from tests.factories import ReleaseFactory, SectionFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 FUTURE = datetime.timedelta(hours=3)
-
-
-def member(django_user_model, group, username=None):
-    user = django_user_model.objects.create_user(
-        username or group.lower(), password="pw-for-tests", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return member(django_user_model, "Editors")
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    return member(django_user_model, "Publishers")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def publisher_client(client, publisher):
-    client.force_login(publisher)
-    return client
 
 
 @pytest.fixture
@@ -366,7 +336,7 @@ def test_anyone_else_gets_404_from_preview(client, django_user_model, draft, who
         user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
         client.force_login(user)
     elif who == "inactive":
-        user = member(django_user_model, "Publishers", "gone")
+        user = staff_member("Publishers", "gone")
         client.force_login(user)
         user.is_active = False
         user.save()

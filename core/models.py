@@ -1,0 +1,29 @@
+"""Abstract models that every app's models may build on."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    """A row staff edit: every save increments `version`, so a form opened before a colleague's
+    save can tell and be refused (core.locking). Queryset `update()` and `bulk_update()` leave it
+    alone: they are for derived columns (search text), not for edits.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    # Fields a history restore leaves as they are (core.history.restore): they change only
+    # through their own path. `version` itself is counted on by the restore.
+    restore_keeps = ()
+    # What those fields become when a restore brings back a row that had been deleted.
+    recovered_as = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            stamps = {f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", *stamps}
+        super().save(*args, **kwargs)
