@@ -13,7 +13,7 @@ from django.utils import translation
 from django.views import View
 
 from releases.filters import AgreementFilter
-from releases.models import Agreement, Meeting, Release, ReleaseAgreement
+from releases.models import Agreement, Meeting, Release
 
 from .filters import MeetingFilter
 
@@ -189,7 +189,8 @@ class AgreementsCsvView(CsvExportView):
         # Every public link (SQLite plans the doubly nested filter badly): rows not in the
         # download are simply not looked up.
         releases = _grouped(
-            ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+            Release.objects.published()
+            .agreement_links()
             .order_by("agreement_id", "-release__published_at", "-release_id")
             .values_list("agreement_id", "release__slug")
         )
