@@ -13,7 +13,7 @@ from django.utils import translation
 from django.views import View
 
 from releases.filters import AgreementFilter
-from releases.models import Agreement, Meeting, Release, ReleaseAgreement
+from releases.models import Agreement, Meeting, Release
 
 from .filters import MeetingFilter
 
@@ -27,14 +27,39 @@ def cell(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+def _same(*names):
+    """Columns named as the fields they are read from."""
+    return {name: name for name in names}
+
+
+def _both(name):
+    return [f"{name}_{language}" for language in LANGUAGES]
+
+
+COUNTRY_COLUMNS = {
+    "country_code": "country__code",
+    "country_name_ja": "country__name_ja",
+    "country_name_en": "country__name_en",
+}
+
+
 class Echo:
     def write(self, value):
         return value
 
 
 class CsvExportView(View):
+    """A CSV download: `columns` ({CSV column: field looked up}) read straight from the rows,
+    then `more_columns`, which `rows()` computes."""
+
     filterset_class = None
     filename = ""
+    columns = {}
+    more_columns = []
+
+    @property
+    def header(self):
+        return [*self.columns, *self.more_columns]
 
     def get(self, request):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
@@ -74,42 +99,18 @@ class MeetingsCsvView(CsvExportView):
 
     filterset_class = MeetingFilter
     filename = "meetings.csv"
-    header = [
-        "id",
-        "date",
-        "end_date",
-        "kind",
-        "country_code",
-        "country_name_ja",
-        "country_name_en",
-        "title_ja",
-        "title_en",
-        "place_ja",
-        "place_en",
-        "summary_ja",
-        "summary_en",
+    columns = {
+        **_same("id", "date", "end_date", "kind"),
+        **COUNTRY_COLUMNS,
+        **_same(*_both("title"), *_both("place"), *_both("summary")),
+    }
+    more_columns = [
         "participants_ja",
         "participants_en",
         "official_slugs",
         "release_slug",
         "release_url_ja",
         "release_url_en",
-    ]
-    columns = [
-        "id",
-        "date",
-        "end_date",
-        "kind",
-        "country__code",
-        "country__name_ja",
-        "country__name_en",
-        "title_ja",
-        "title_en",
-        "place_ja",
-        "place_en",
-        "summary_ja",
-        "summary_en",
-        "release__slug",
     ]
     participant_columns = [
         "participations__official__slug",
@@ -125,10 +126,10 @@ class MeetingsCsvView(CsvExportView):
     def rows(self, meetings):
         flat = (
             meetings.order_by("-date", "-id", "participations__order", "participations__id")
-            .values_list(*self.columns, *self.participant_columns)
+            .values_list(*self.columns.values(), "release__slug", *self.participant_columns)
             .iterator(chunk_size=2000)
         )
-        width = len(self.columns)
+        width = len(self.columns) + 1
         release_urls = self.url_makers("releases:detail")
         for fields, group in groupby(flat, key=lambda row: row[:width]):
             people = [row[width:] for row in group if row[width]]
@@ -156,17 +157,11 @@ class AgreementsCsvView(CsvExportView):
 
     filterset_class = AgreementFilter
     filename = "agreements.csv"
-    header = [
-        "slug",
-        "kind",
-        "title_ja",
-        "title_en",
-        "subject_ja",
-        "subject_en",
-        "signed_on",
-        "country_code",
-        "country_name_ja",
-        "country_name_en",
+    columns = {
+        **_same("slug", "kind", *_both("title"), *_both("subject"), "signed_on"),
+        **COUNTRY_COLUMNS,
+    }
+    more_columns = [
         "parties_ja",
         "parties_en",
         "signatories_ja",
@@ -174,19 +169,6 @@ class AgreementsCsvView(CsvExportView):
         "release_slugs",
         "url_ja",
         "url_en",
-    ]
-    columns = [
-        "pk",
-        "slug",
-        "kind",
-        "title_ja",
-        "title_en",
-        "subject_ja",
-        "subject_en",
-        "signed_on",
-        "country__code",
-        "country__name_ja",
-        "country__name_en",
     ]
 
     def get_queryset(self):
@@ -207,12 +189,14 @@ class AgreementsCsvView(CsvExportView):
         # Every public link (SQLite plans the doubly nested filter badly): rows not in the
         # download are simply not looked up.
         releases = _grouped(
-            ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+            Release.objects.published()
+            .agreement_links()
             .order_by("agreement_id", "-release__published_at", "-release_id")
             .values_list("agreement_id", "release__slug")
         )
         urls = self.url_makers("releases:agreement")
-        for pk, slug, *fields in agreements.values_list(*self.columns).iterator(chunk_size=2000):
+        rows = agreements.values_list("pk", *self.columns.values()).iterator(chunk_size=2000)
+        for pk, slug, *fields in rows:
             yield [
                 slug,
                 *fields,

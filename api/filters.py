@@ -13,7 +13,7 @@ from releases.filters import (
     ReleaseFilter,
     SlugFilter,
     YearFilter,
-    date_in_range,
+    add_date_range,
 )
 from releases.models import Meeting, MeetingParticipant, Release
 
@@ -49,15 +49,7 @@ class MeetingFilter(ExplainedFilterSet):
         return queryset.filter(Exists(present))
 
 
-# `from` is a Python keyword, so these two are added by name.
-for _name, _label, _lookup in (("from", _("From"), "gte"), ("to", _("To"), "lte")):
-    MeetingFilter.base_filters[_name] = django_filters.DateFilter(
-        label=_label,
-        field_name="date",
-        lookup_expr=_lookup,
-        input_formats=["%Y-%m-%d"],
-        validators=[date_in_range],
-    )
+add_date_range(MeetingFilter, field_name="date")
 
 
 # How the site's own filters look in the OpenAPI schema (drf-spectacular cannot guess them).

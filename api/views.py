@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from directory.models import Official, Organization, Post
 from releases.filters import AgreementFilter, ReleaseFilter
-from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
+from releases.models import Agreement, Meeting, Release, ReleaseAgreement
 
 from . import serializers
 from .filters import MeetingFilter
@@ -60,17 +60,8 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
-def _public_release_links():
-    links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
-    return links.select_related("release").order_by("-release__published_at", "-release_id")
-
-
 def _organisations():
     return Organization.objects.select_related("country")
-
-
-def _participations():
-    return MeetingParticipant.objects.select_related("official__country")
 
 
 @extend_schema_view(list=extend_schema(parameters=[LANG_PARAMETER]))
@@ -100,9 +91,6 @@ class ReleaseViewSet(OpenDataViewSet):
         releases = Release.objects.published().select_related("issuer__country")
         if self.action == "list":
             return releases.prefetch_related("countries")
-        meetings = Meeting.objects.select_related("country").prefetch_related(
-            Prefetch("participations", queryset=_participations())
-        )
         agreement_links = ReleaseAgreement.objects.select_related("agreement").prefetch_related(
             Prefetch("agreement__parties", queryset=_organisations())
         )
@@ -111,7 +99,7 @@ class ReleaseViewSet(OpenDataViewSet):
             "sections",
             "photos",
             "contacts",
-            Prefetch("meetings", queryset=meetings),
+            Prefetch("meetings", queryset=Meeting.objects.with_participants()),
             Prefetch("agreement_links", queryset=agreement_links),
         )
 
@@ -131,8 +119,8 @@ class MeetingViewSet(OpenDataViewSet):
     def get_queryset(self):
         return (
             Meeting.objects.public()
-            .select_related("country", "release")
-            .prefetch_related(Prefetch("participations", queryset=_participations()))
+            .with_participants()
+            .select_related("release")
             .order_by("-date", "-id")
         )
 
@@ -148,11 +136,9 @@ class AgreementViewSet(OpenDataViewSet):
     def get_queryset(self):
         return (
             Agreement.objects.public()
-            .select_related("country")
+            .with_public_releases(parties=Prefetch("parties", queryset=_organisations()))
             .prefetch_related(
-                Prefetch("parties", queryset=_organisations()),
-                Prefetch("signatories", queryset=Official.objects.select_related("country")),
-                Prefetch("release_links", queryset=_public_release_links(), to_attr="public_links"),
+                Prefetch("signatories", queryset=Official.objects.select_related("country"))
             )
         )
 

@@ -124,6 +124,7 @@ def site_environment(workdir, database_url):
     env = dict(os.environ)
     env.update(
         DJANGO_DEBUG="0",
+        DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="0",

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "releases",
     "api",
 ]
+# Development data (devdata/: the demo release, synthetic releases, a local admin login) is not
+# product: installed with DEBUG, or where DJANGO_DEVDATA=1 (the benchmark's production-like site).
+if env_bool("DJANGO_DEVDATA", DEBUG):
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "core.middleware.HealthCheckMiddleware",

@@ -67,8 +67,6 @@ def _display(f, value):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(f, (models.DateField, models.TimeField)):
         return formats.localize(value)
-    if isinstance(f, models.FileField):
-        return str(value)
     return str(value)
 
 

@@ -1,4 +1,19 @@
+from django.http import QueryDict
 from django.utils.translation import gettext as _
+
+
+def first_page_query(data, drop=()):
+    """The query string of `data` (`request.GET`, or a FilterSet's dict) without the page
+    number and the keys in `drop`: the same list (or its feed, or its download) from the top."""
+    query = QueryDict(mutable=True)
+    for key in data:
+        if key == "page" or key in drop:
+            continue
+        values = data.getlist(key) if isinstance(data, QueryDict) else data[key]
+        if not isinstance(values, list | tuple):
+            values = [values]
+        query.setlist(key, [str(value) for value in values])
+    return query.urlencode()
 
 
 class ForgivingPaginationMixin:

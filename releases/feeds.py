@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from core.pagination import first_page_query
+
 from .filters import ReleaseFilter
 from .models import Photo, Release
-from .templatetags.structured_data import photo_image
+from .templatetags.structured_data import lead_image
 
 ITEMS = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -124,9 +126,7 @@ class ReleaseFeed(Feed):
         return f"{url}?{query}" if query else url
 
     def _query(self):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return query.urlencode()
+        return first_page_query(self.request.GET)
 
     def description(self, filterset):
         return _("Japan Organization for Metals and Energy Security (JOGMEC)")
@@ -151,7 +151,7 @@ class ReleaseFeed(Feed):
         return release.published_at
 
     def item_updateddate(self, release):
-        return max(release.updated_at, release.published_at)
+        return release.last_modified
 
     def item_author_name(self, release):
         return release.issuer.name
@@ -161,8 +161,7 @@ class ReleaseFeed(Feed):
 
     def _lead_photo(self, release):
         if release.pk not in self.photos:
-            photos = release.photos.all()
-            self.photos[release.pk] = photo_image(photos[0], self.request) if photos else None
+            self.photos[release.pk] = lead_image(release, self.request)
         return self.photos[release.pk]
 
     def item_enclosures(self, release):

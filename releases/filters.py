@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.pagination import first_page_query
 from directory.models import Country
 
 from .models import Agreement, Release
@@ -186,15 +187,10 @@ class ReleaseFilter(ExplainedFilterSet):
         chips = []
 
         def without(key, value=None, also=()):
-            query = QueryDict(mutable=True)
-            for k in self.data:
-                query.setlist(k, _getlist(self.data, k))
             if value is None:
-                query.pop(key, None)
-            else:
-                query.setlist(key, [v for v in query.getlist(key) if v.strip().upper() != value])
-            for other in ("page", *also):
-                query.pop(other, None)
+                return first_page_query(self.data, drop=(key, *also))
+            query = QueryDict(first_page_query(self.data, drop=also), mutable=True)
+            query.setlist(key, [v for v in query.getlist(key) if v.strip().upper() != value])
             return query.urlencode()
 
         if data.get("q"):
@@ -216,22 +212,21 @@ class ReleaseFilter(ExplainedFilterSet):
         return [{"label": label, "value": value, "remove": query} for label, value, query in chips]
 
 
-def _getlist(data, key):
-    if isinstance(data, QueryDict):
-        return data.getlist(key)
-    value = data[key]
-    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+def add_date_range(filterset_class, *, method=None, field_name=None):
+    """Give `filterset_class` the `from` and `to` filters (ISO dates, inclusive), by `method`
+    (called with the name, "from" or "to") or on the date `field_name`. `from` is a Python
+    keyword, so they cannot be written as class attributes."""
+    for name, label, lookup in (("from", _("From"), "gte"), ("to", _("To"), "lte")):
+        if method:
+            target = {"method": method, "field_name": name}
+        else:
+            target = {"field_name": field_name, "lookup_expr": lookup}
+        filterset_class.base_filters[name] = django_filters.DateFilter(
+            label=label, input_formats=["%Y-%m-%d"], validators=[date_in_range], **target
+        )
 
 
-# `from` is a Python keyword, so these two are added by name.
-for _name, _label in (("from", _("From")), ("to", _("To"))):
-    ReleaseFilter.base_filters[_name] = django_filters.DateFilter(
-        field_name=_name,
-        label=_label,
-        method="filter_dates",
-        input_formats=["%Y-%m-%d"],
-        validators=[date_in_range],
-    )
+add_date_range(ReleaseFilter, method="filter_dates")
 
 
 class AgreementFilter(ExplainedFilterSet):

@@ -32,6 +32,10 @@ class ReleaseQuerySet(models.QuerySet):
     # `published()`. Subqueries are not correlated with the country (no Exists/OuterRef):
     # correlated ones make SQLite walk every public release once per country.
 
+    def agreement_links(self):
+        """The links from these releases to the agreements they announce or mention."""
+        return ReleaseAgreement.objects.filter(release__in=self)
+
     def countries(self):
         """The countries these releases are about."""
         links = Release.countries.through.objects.filter(release__in=self)
@@ -42,7 +46,7 @@ class ReleaseQuerySet(models.QuerySet):
         met = MeetingParticipant.objects.filter(
             official_id=OuterRef("pk"), meeting__release__in=self
         )
-        links = ReleaseAgreement.objects.filter(release__in=self)
+        links = self.agreement_links()
         signed = Agreement.objects.filter(
             pk__in=links.values("agreement_id"), signatories=OuterRef("pk")
         )
@@ -55,7 +59,7 @@ class ReleaseQuerySet(models.QuerySet):
         ids = [country.pk for country in countries]
         if not ids:
             return countries
-        links = ReleaseAgreement.objects.filter(release__in=self)
+        links = self.agreement_links()
         counts = {
             "releases_n": Release.countries.through.objects.filter(release__in=self),
             "meetings_n": Meeting.objects.filter(release__in=self),
@@ -112,10 +116,7 @@ class ReleaseQuerySet(models.QuerySet):
     def with_reports(self, country=None):
         """Prefetch the meetings with their participants, and the agreements, that each release
         reports: those of `country` only, if given."""
-        participations = MeetingParticipant.objects.select_related("official")
-        meetings = Meeting.objects.select_related("country").prefetch_related(
-            Prefetch("participations", queryset=participations)
-        )
+        meetings = Meeting.objects.with_participants()
         links = ReleaseAgreement.objects.select_related("agreement")
         if country is not None:
             meetings = meetings.filter(country=country)
@@ -148,10 +149,6 @@ class ReleaseQuerySet(models.QuerySet):
 
     def with_details(self):
         """Everything the release page shows, in a fixed number of queries."""
-        participations = MeetingParticipant.objects.select_related("official")
-        meetings = Meeting.objects.select_related("country").prefetch_related(
-            Prefetch("participations", queryset=participations)
-        )
         agreement_links = ReleaseAgreement.objects.select_related("agreement").prefetch_related(
             "agreement__parties"
         )
@@ -160,7 +157,7 @@ class ReleaseQuerySet(models.QuerySet):
             "sections",
             "contacts",
             "photos",
-            Prefetch("meetings", queryset=meetings),
+            Prefetch("meetings", queryset=Meeting.objects.with_participants()),
             Prefetch("agreement_links", queryset=agreement_links),
         )
 
@@ -308,16 +305,14 @@ class Release(Versioned):
         return reverse("releases:detail", kwargs={"slug": self.slug})
 
     @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
     def has_english(self):
         return bool(self.title_en)
+
+    @property
+    def last_modified(self):
+        """When its page last changed: its last save, or its publication if that came later
+        (a scheduled release was last saved before it appeared)."""
+        return max(self.updated_at, self.published_at or self.updated_at)
 
 
 class Section(Versioned):
@@ -385,8 +380,10 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(release__in=Release.objects.published())
 
     def with_participants(self):
-        participations = MeetingParticipant.objects.select_related("official")
-        return self.select_related("country", "release").prefetch_related(
+        """With its country and, prefetched, its participants with their officials (and the
+        officials' countries)."""
+        participations = MeetingParticipant.objects.select_related("official__country")
+        return self.select_related("country").prefetch_related(
             Prefetch("participations", queryset=participations)
         )
 
@@ -481,15 +478,16 @@ class AgreementQuerySet(models.QuerySet):
     def public(self):
         """Agreements that a public release announces or mentions."""
         # Not correlated (Exists): SQLite would then walk every public release per agreement.
-        links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
+        links = Release.objects.published().agreement_links()
         return self.filter(pk__in=links.values("agreement_id"))
 
-    def with_public_releases(self):
-        """Prefetch parties, country and, as `public_links`, the links to public releases."""
-        links = ReleaseAgreement.objects.filter(release__in=Release.objects.published())
-        links = links.select_related("release").order_by("-release__published_at")
+    def with_public_releases(self, parties="parties"):
+        """Prefetch the country, the parties (a lookup or a Prefetch) and, as `public_links`,
+        the links to public releases, newest first."""
+        links = Release.objects.published().agreement_links().select_related("release")
+        links = links.order_by("-release__published_at", "-release_id")
         return self.select_related("country").prefetch_related(
-            "parties", Prefetch("release_links", queryset=links, to_attr="public_links")
+            parties, Prefetch("release_links", queryset=links, to_attr="public_links")
         )
 
 

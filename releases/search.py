@@ -91,16 +91,13 @@ def refresh_search_text(releases):
     saved, and for the releases that show an official, organisation or agreement that changed.
     A few queries per 500 releases; `updated_at` is left alone.
     """
-    from .models import Agreement, Meeting, MeetingParticipant, Release
+    from .models import Agreement, Meeting, Release
 
     if hasattr(releases, "values_list"):
         ids = list(releases.values_list("pk", flat=True))
     else:
         ids = [getattr(r, "pk", r) for r in releases]
-    participations = MeetingParticipant.objects.select_related("official")
-    meetings = Meeting.objects.select_related("country").prefetch_related(
-        Prefetch("participations", queryset=participations)
-    )
+    meetings = Meeting.objects.with_participants()
     agreements = Agreement.objects.prefetch_related("parties", "signatories")
     for start in range(0, len(ids), BATCH_SIZE):
         batch = (

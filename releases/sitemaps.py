@@ -100,8 +100,7 @@ class ReleaseSitemap(BilingualSitemap):
         return Release.objects.published().only(*fields).order_by("-published_at", "-id")
 
     def lastmod(self, release):
-        # A scheduled release was last saved before it appeared.
-        return _latest(release.updated_at, release.published_at)
+        return release.last_modified
 
     def get_latest_lastmod(self):
         found = Release.objects.published().aggregate(

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from core.pagination import ForgivingPaginationMixin
+from core.pagination import ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
@@ -98,7 +98,10 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
         public = Agreement.objects.public()
         countries = Country.objects.filter(agreements__in=public).distinct()
+        # The download holds what the list shows: the filters it applies, not those it ignores.
+        csv_query = first_page_query(self.request.GET, drop=self.filterset.form.errors)
         return super().get_context_data(
+            csv_query=csv_query,
             ignored_filters=self.filterset.ignored_filters(),
             country_options=countries.order_by("name"),
             year_options=public.dates("signed_on", "year", order="DESC"),
@@ -179,6 +182,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             Meeting.objects.public()
             .filter(participants=self.object)
             .with_participants()
+            .select_related("release")
             .order_by("-date", "-release__published_at", "order")
         )
 

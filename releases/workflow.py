@@ -18,7 +18,34 @@ PUBLISH = "publish"
 SCHEDULE = "schedule"
 UNPUBLISH = "unpublish"
 WITHDRAW = "withdraw"
-ACTIONS = (PUBLISH, SCHEDULE, UNPUBLISH, WITHDRAW)
+
+# The states each action can be taken from (`state()` names them).
+ALLOWED_FROM = {
+    PUBLISH: {"draft", "scheduled"},
+    SCHEDULE: {"draft", "scheduled"},
+    UNPUBLISH: {"scheduled", "published", "withdrawn"},
+    WITHDRAW: {"published"},
+}
+
+# What staff read: each state, each action's button, and what it says once done.
+STATE_LABELS = {
+    "draft": "下書き（非公開） · Draft (not public)",
+    "scheduled": "予約公開（まだ非公開） · Scheduled (not public yet)",
+    "published": "公開中 · Published",
+    "withdrawn": "取り下げ済み · Withdrawn",
+}
+BUTTON_LABELS = {
+    PUBLISH: "保存して今すぐ公開 · Save and publish now",
+    SCHEDULE: "保存して予約公開 · Save and schedule",
+    UNPUBLISH: "保存して非公開（下書き）に戻す · Save and unpublish (back to draft)",
+    WITHDRAW: "保存して取り下げ · Save and withdraw",
+}
+DONE_MESSAGES = {
+    PUBLISH: "公開しました。 · Published.",
+    SCHEDULE: "予約公開を設定しました: %(at)s · Scheduled for %(at)s.",
+    UNPUBLISH: "非公開（下書き）に戻しました。 · Unpublished: the release is a draft again.",
+    WITHDRAW: "取り下げました。 · Withdrawn.",
+}
 
 
 def can_publish(user):
@@ -40,6 +67,12 @@ def state(release):
     return release.status
 
 
+def available_actions(release):
+    """The actions that can be taken from the state `release` is in (None: a new release)."""
+    current = state(release) if release is not None else "draft"
+    return [action for action, states in ALLOWED_FROM.items() if current in states]
+
+
 def check_permission(user):
     if not can_publish(user):
         raise PermissionDenied(
@@ -49,14 +82,7 @@ def check_permission(user):
 
 def check(release, action, *, at=None, reason_ja=""):
     """Raise ValidationError when `action` cannot be applied to `release` as it is now."""
-    current = state(release)
-    allowed = {
-        PUBLISH: {"draft", "scheduled"},
-        SCHEDULE: {"draft", "scheduled"},
-        UNPUBLISH: {"scheduled", "published", "withdrawn"},
-        WITHDRAW: {"published"},
-    }[action]
-    if current not in allowed:
+    if state(release) not in ALLOWED_FROM[action]:
         messages = {
             PUBLISH: _("Only a draft or a scheduled release can be published."),
             SCHEDULE: _(

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
-from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,6 @@ from ..forms import PhotoForm
 from ..models import (
     Contact,
     Meeting,
-    MeetingParticipant,
     Photo,
     ReleaseAgreement,
     Section,
@@ -75,13 +73,7 @@ class MeetingInline(LockedInline, TranslationStackedInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        participations = MeetingParticipant.objects.select_related("official")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("country")
-            .prefetch_related(Prefetch("participations", queryset=participations))
-        )
+        return super().get_queryset(request).with_participants()
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

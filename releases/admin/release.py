@@ -4,9 +4,9 @@ import reversion
 from csp.constants import NONCE
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -32,47 +32,13 @@ from .inlines import (
     ReleaseAgreementInline,
     SectionInline,
 )
+from .preview import ReleasePreviewView
 
 # Keys of the release form that only the workflow may write. The form never has inputs for
 # them; a POST that carries them anyway (a crafted request) is refused as a whole.
 PUBLICATION_KEYS = {"status", "published_at", "published_at_0", "published_at_1", "published_by"}
 PUBLICATION_KEYS |= {"withdrawn_at", "version"}
 WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reason_en"}
-
-# Submit buttons of the release form: (POST name, workflow action, label, states it applies to).
-WORKFLOW_BUTTONS = [
-    (
-        "_publish",
-        workflow.PUBLISH,
-        "保存して今すぐ公開 · Save and publish now",
-        {"draft", "scheduled"},
-    ),
-    (
-        "_schedule",
-        workflow.SCHEDULE,
-        "保存して予約公開 · Save and schedule",
-        {"draft", "scheduled"},
-    ),
-    (
-        "_unpublish",
-        workflow.UNPUBLISH,
-        "保存して非公開（下書き）に戻す · Save and unpublish (back to draft)",
-        {"scheduled", "published", "withdrawn"},
-    ),
-    ("_withdraw", workflow.WITHDRAW, "保存して取り下げ · Save and withdraw", {"published"}),
-]
-WORKFLOW_DONE = {
-    workflow.PUBLISH: "公開しました。 · Published.",
-    workflow.SCHEDULE: "予約公開を設定しました: %(at)s · Scheduled for %(at)s.",
-    workflow.UNPUBLISH: "非公開（下書き）に戻しました。 · Unpublished: the release is a draft again.",
-    workflow.WITHDRAW: "取り下げました。 · Withdrawn.",
-}
-STATE_LABELS = {
-    "draft": "下書き（非公開） · Draft (not public)",
-    "scheduled": "予約公開（まだ非公開） · Scheduled (not public yet)",
-    "published": "公開中 · Published",
-    "withdrawn": "取り下げ済み · Withdrawn",
-}
 
 
 @admin.register(Release)
@@ -144,13 +110,13 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description="状態 · State", ordering="status")
     def publication_state(self, release):
-        return STATE_LABELS[workflow.state(release)]
+        return workflow.STATE_LABELS[workflow.state(release)]
 
     @admin.display(description="状態 · State")
     def publication_state_detail(self, release):
         if release is None or release.pk is None:
-            return STATE_LABELS["draft"]
-        label = STATE_LABELS[workflow.state(release)]
+            return workflow.STATE_LABELS["draft"]
+        label = workflow.STATE_LABELS[workflow.state(release)]
         lines = [label]
         if release.published_at:
             when = formats.date_format(timezone.localtime(release.published_at), "DATETIME_FORMAT")
@@ -170,8 +136,8 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     def _workflow_action(self, request):
         if request.method != "POST":
             return None
-        for name, action, _label, _states in WORKFLOW_BUTTONS:
-            if name in request.POST:
+        for action in workflow.ALLOWED_FROM:
+            if f"_{action}" in request.POST:
                 return action
         return None
 
@@ -210,7 +176,7 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         # Kept in the admin log and as the history comment: what happened, in words.
         message = super().construct_change_message(request, form, formsets, add)
         if form.workflow_action:
-            return WORKFLOW_DONE[form.workflow_action] % {"at": self._when(form.instance)}
+            return workflow.DONE_MESSAGES[form.workflow_action] % {"at": self._when(form.instance)}
         return message
 
     def _when(self, release):
@@ -231,7 +197,7 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         if not action:
             return None
         self.message_user(
-            request, WORKFLOW_DONE[action] % {"at": self._when(obj)}, messages.SUCCESS
+            request, workflow.DONE_MESSAGES[action] % {"at": self._when(obj)}, messages.SUCCESS
         )
         return HttpResponseRedirect(reverse("admin:releases_release_change", args=[obj.pk]))
 
@@ -246,11 +212,14 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
             and not context.get("recover")
         )
         context["workflow_buttons"] = [
-            (name, label, "default" if action == workflow.PUBLISH else "")
-            for name, action, label, states in WORKFLOW_BUTTONS
-            if show and current in states
+            (
+                f"_{action}",
+                workflow.BUTTON_LABELS[action],
+                "default" if action == workflow.PUBLISH else "",
+            )
+            for action in (workflow.available_actions(obj) if show else [])
         ]
-        context["publication_state"] = STATE_LABELS[current]
+        context["publication_state"] = workflow.STATE_LABELS[current]
         context["may_publish"] = workflow.can_publish(request.user)
         response = super().render_change_form(request, context, add, change, form_url, obj)
         # The rich-text editor loads as ES modules through an import map, an inline script:
@@ -298,13 +267,16 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
                 with reversion.create_revision():
                     reversion.set_user(request.user)
                     function(release, request.user)
-                    reversion.set_comment(WORKFLOW_DONE[action] % {"at": self._when(release)})
+                    reversion.set_comment(
+                        workflow.DONE_MESSAGES[action] % {"at": self._when(release)}
+                    )
                 done += 1
             except ValidationError as error:
                 refused.append(f"{release}: {' '.join(error.messages)}")
         if done:
             self.message_user(
-                request, f"{done} 件 · {done} release(s): {WORKFLOW_DONE[action] % {'at': ''}}"
+                request,
+                f"{done} 件 · {done} release(s): {workflow.DONE_MESSAGES[action] % {'at': ''}}",
             )
         for line in refused:
             self.message_user(request, line, messages.WARNING)
@@ -315,53 +287,9 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         urls = [
             path(
                 "<path:object_id>/preview/",
-                # Not admin_view(): that would send strangers to the login page, telling them
-                # the address exists. Everyone who may not preview gets the same 404.
-                self.preview_view,
+                # Not admin_view(): the preview answers strangers with a 404, not a login page.
+                ReleasePreviewView.as_view(),
                 name="releases_release_preview",
             ),
         ]
         return urls + super().get_urls()
-
-    def preview_view(self, request, object_id):
-        from ..views import ReleaseDetailView
-
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            raise Http404
-        try:
-            release = Release.objects.get(pk=int(object_id))
-        except (ValueError, Release.DoesNotExist):
-            raise Http404 from None
-        if not self.has_change_permission(request, release):
-            raise Http404
-        language = request.GET.get("lang", "ja")
-        if language not in ("ja", "en"):
-            language = "ja"
-
-        class PreviewView(ReleaseDetailView):
-            template_name = "admin/releases/release/preview.html"
-
-            def get_queryset(self):
-                return Release.objects.with_details()
-
-            def get_object(self, queryset=None):
-                obj = super().get_object(queryset)
-                # A draft shows as it would if published now (date, previous and next links).
-                obj.published_at = obj.published_at or timezone.now()
-                return obj
-
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
-            response = PreviewView.as_view(
-                extra_context={
-                    "preview_state": STATE_LABELS[workflow.state(release)],
-                    "preview_change_url": reverse(
-                        "admin:releases_release_change", args=[release.pk]
-                    ),
-                }
-            )(request, pk=release.pk)
-            response.render()
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response

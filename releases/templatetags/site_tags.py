@@ -1,6 +1,7 @@
 """Tags and filters of the public pages: language twins, sanitized rich text, photos."""
 
 from django import template
+from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
@@ -14,10 +15,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def twin_url(context, language, absolute=False):
     """This page, query string included, in `language`; that language's home page when this
-    page has no twin (a 404 page)."""
+    page has no twin (a 404 page). A page whose twins are not at its address in another
+    language (the staff's preview) names them in `twin_urls`."""
     request = context.get("request")
-    url = None
-    if request is not None and request.resolver_match is not None:
+    url = context.get("twin_urls", {}).get(language)
+    if url is None and request is not None and request.resolver_match is not None:
         here = request.get_full_path()
         url = here if language == get_language() else translate_url(here, language)
         if url == here and language != get_language():
@@ -28,6 +30,15 @@ def twin_url(context, language, absolute=False):
     if absolute and request is not None:
         return request.build_absolute_uri(url)
     return url
+
+
+@register.simple_tag(takes_context=True)
+def default_url(context):
+    """This page for visitors of neither language (hreflang x-default): its address without
+    the language prefix, which sends each visitor to their own language. The sitemap makes its
+    x-default the same way (django.contrib.sitemaps, `x_default = True`)."""
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    return twin_url(context, settings.LANGUAGE_CODE, absolute=True).replace(prefix, "/", 1)
 
 
 @register.filter

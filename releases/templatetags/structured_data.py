@@ -11,13 +11,13 @@ import mimetypes
 from django import template
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.pagination import first_page_query
 from releases.renditions import FORMATS, picture_for, rendition_name
 
 register = template.Library()
@@ -138,7 +138,6 @@ def release_data(release, request=None):
     url = _absolute(request, release.get_absolute_url())
     publisher = _organisation(release.issuer)
     publisher["url"] = _absolute(request, reverse("releases:home"))
-    modified = max(release.updated_at, release.published_at)
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -147,7 +146,7 @@ def release_data(release, request=None):
         "mainEntityOfPage": url,
         "headline": release.title,
         "datePublished": release.published_at.isoformat(),
-        "dateModified": modified.isoformat(),
+        "dateModified": release.last_modified.isoformat(),
         "inLanguage": _language_of(release),
         "publisher": publisher,
         "author": publisher,
@@ -206,26 +205,17 @@ def release_card(context, release):
         "url": _absolute(request, release.get_absolute_url()),
         "locale": OG_LOCALES[language],
         "alternate_locales": [v for k, v in OG_LOCALES.items() if k != language],
-        "modified": max(release.updated_at, release.published_at),
+        "modified": release.last_modified,
         "image": lead_image(release, request),
         "site_name": _("JOGMEC News Releases"),
     }
 
 
-def _feed_query(request):
-    """The list's query string without the page number: the feed follows the filters."""
-    query = QueryDict(mutable=True)
-    if request is not None:
-        for key in request.GET:
-            if key != "page":
-                query.setlist(key, request.GET.getlist(key))
-    return query.urlencode()
-
-
 @register.simple_tag(takes_context=True)
 def feed_url(context, kind="rss"):
     """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows."""
-    query = _feed_query(context.get("request"))
+    request = context.get("request")
+    query = first_page_query(request.GET) if request is not None else ""
     url = reverse(f"feeds:{kind}")
     return f"{url}?{query}" if query else url
 

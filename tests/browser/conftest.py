@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from releases.demo import load_demo
+from devdata.demo import load_demo
 from tests.factories import ReleaseFactory, country
 
 

@@ -219,7 +219,7 @@ def test_postgresql_serves_the_search_from_the_trigram_index(corpus):
     ],
 )
 def test_the_demo_release_is_found_by_the_words_visitors_use(words):
-    from releases.demo import load_demo
+    from devdata.demo import load_demo
 
     slug = load_demo().release.slug
     assert found(words) == [slug]

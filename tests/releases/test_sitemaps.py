@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from releases.models import Release
-from releases.sitemaps import InLanguages, ReleaseSitemap
+from releases.sitemaps import SITEMAPS, InLanguages, ReleaseSitemap
 from tests.factories import (
     MeetingFactory,
     MeetingParticipantFactory,
@@ -13,6 +13,7 @@ from tests.factories import (
     ReleaseFactory,
     country,
 )
+from tests.pages import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,28 @@ def test_robots_txt_points_to_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert f"Sitemap: {HOST}/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_every_page_names_the_same_x_default_as_the_sitemap(client, releases):
+    """x-default is the address without a language, in the sitemap and on each page."""
+    entries = {}
+    for name in SITEMAPS:
+        entries.update(urls(client, f"/sitemap-{name}.xml"))
+    assert len(entries) == 2 * (3 + 1 + 1 + 1 + 1)  # lists, release, country, official, agreement
+    for location, entry in entries.items():
+        page = soup_of(client.get(location.removeprefix(HOST)))
+        links = {
+            link["hreflang"]: link["href"]
+            for link in page.find_all("link", rel="alternate", hreflang=True)
+        }
+        assert links == entry["alternates"], location
+        assert "/ja/" not in links["x-default"] and "/en/" not in links["x-default"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_x_default_address_sends_visitors_to_their_language(client, releases, language):
+    found = urls(client, "/sitemap-releases.xml")
+    x_default = found[f"{HOST}/ja/releases/public-release/"]["alternates"]["x-default"]
+    response = client.get(x_default.removeprefix(HOST), headers={"accept-language": language})
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}/releases/public-release/"

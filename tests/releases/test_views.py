@@ -471,6 +471,28 @@ def test_the_register_filters_by_country_kind_and_year(client):
     assert sorted(slugs("year=abc&kind=zzz")) == ["a", "b"]
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_register_links_its_csv_download_as_filtered(client, language):
+    release = full_release(agreements=0)
+    for slug, kind, code in [("a", "mou", "KZ"), ("b", "moc", "KZ"), ("c", "mou", "UZ")]:
+        agreement = AgreementFactory(slug=slug, kind=kind, country=country(code))
+        ReleaseAgreementFactory(release=release, agreement=agreement)
+    # An invalid filter is ignored by the list, so the download leaves it out too.
+    query = "country=KZ&kind=mou&year=abc&page=1"
+    soup = soup_of(client.get(url("releases:agreements", language) + "?" + query))
+    link = soup.find("a", href=re.compile(r"^/api/agreements\.csv"))
+    assert link["href"] == "/api/agreements.csv?country=KZ&kind=mou"
+    assert link.get_text(strip=True)
+
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["a"]
+
+    soup = soup_of(client.get(url("releases:agreements", language)))
+    assert soup.find("a", href="/api/agreements.csv")
+
+
 def test_an_agreement_page_links_its_public_releases_only(client):
     release = full_release()
     agreement = release.agreements.get()

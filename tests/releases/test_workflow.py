@@ -267,7 +267,7 @@ def test_publisher_publishes_now_and_edits_in_one_save(publisher_client, publish
         "published",
         publisher,
     )
-    assert draft.is_public
+    assert Release.objects.published().filter(pk=draft.pk).exists()
 
 
 def test_publisher_withdraws_with_a_reason_in_both_languages(publisher_client):
@@ -289,7 +289,7 @@ def test_publisher_actions_publish_and_unpublish_from_the_list(publisher_client,
     url = reverse("admin:releases_release_changelist")
     publisher_client.post(url, {"action": "publish_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.is_public
+    assert Release.objects.published().filter(pk=draft.pk).exists()
     publisher_client.post(url, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Release.Status.DRAFT
@@ -326,6 +326,19 @@ def test_the_change_form_links_to_both_previews(editor_client, draft):
     html = editor_client.get(change_url(draft)).content.decode()
     assert preview_url(draft, "ja") in html.replace("&amp;", "&")
     assert preview_url(draft, "en") in html.replace("&amp;", "&")
+
+
+def test_the_preview_language_switch_stays_in_the_preview(editor_client, draft):
+    page = BeautifulSoup(editor_client.get(preview_url(draft, "ja")).content, "html.parser")
+    switch = page.select_one(".lang-switch a[hreflang=en]")
+    assert switch["href"] == preview_url(draft, "en")
+
+    response = editor_client.get(switch["href"])
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.html["lang"] == "en"
+    assert page.select_one(".lang-switch a[hreflang=ja]")["href"] == preview_url(draft, "ja")
+    assert "Preview" in page.select_one("[role=status]").get_text()
 
 
 @pytest.mark.parametrize("who", ["anonymous", "visitor", "staff_without_change", "inactive"])

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from releases import synthetic
+from devdata import synthetic
 
 
 class Command(BaseCommand):

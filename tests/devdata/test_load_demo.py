@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from releases.demo import load_demo
+from devdata.demo import load_demo
 from releases.models import Agreement, Meeting, MeetingParticipant, Release
 
 pytestmark = pytest.mark.django_db
