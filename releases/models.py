@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
+from .search import GramsField, gram, search_terms
 
 
 def _local_midnight(day):
@@ -93,8 +94,6 @@ class ReleaseQuerySet(models.QuerySet):
         Words match anywhere, inside Japanese text without spaces too, ignoring case and width;
         a release scores 2 for each word in its title and 1 for each word found elsewhere.
         """
-        from .search import search_terms
-
         terms = search_terms(words)
         if not terms:
             return self
@@ -103,6 +102,10 @@ class ReleaseQuerySet(models.QuerySet):
         for term in terms:
             qs = qs.filter(search_text__contains=term)
             rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
+        short = [gram(term) for term in terms if len(term) < 3]
+        if short and connections[self.db].vendor == "postgresql":
+            # The trigram index cannot serve these words; the grams' index can.
+            qs = qs.filter(search_grams__has=short)
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):
@@ -253,6 +256,7 @@ class Release(models.Model):
     # and of what it reports, both languages, NFKC-normalised and case-folded.
     search_title = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_grams = GramsField(editable=False, null=True)
     # Optimistic locking: every save increments it; a form saved from an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 

@@ -10,7 +10,6 @@ from ..models import (
     Meeting,
     MeetingParticipant,
 )
-from ..search import refresh_search_text
 from ..services import sync_release_countries
 
 
@@ -41,4 +40,3 @@ class MeetingAdmin(VersionAdmin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_release_countries(form.instance.release)
-        refresh_search_text([form.instance.release_id])
