@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -94,11 +93,12 @@ def manage(env, *args):
     return result.stdout
 
 
-def postgres(server, statement):
+def postgres(server, statement, params=()):
     import psycopg
 
     with psycopg.connect(urlunsplit(server._replace(path="/postgres")), autocommit=True) as db:
-        return db.execute(statement).fetchall() if statement.startswith("SELECT") else None
+        cursor = db.execute(statement, params)
+        return cursor.fetchall() if statement.startswith("SELECT") else None
 
 
 def build(vendor, count, seed, fresh):
@@ -120,8 +120,9 @@ def build(vendor, count, seed, fresh):
     if vendor == "sqlite":
         path.unlink(missing_ok=True)
     else:
+        pattern = f"pressroom_scale_{count}_%"
         for (old,) in postgres(
-            server, f"SELECT datname FROM pg_database WHERE datname LIKE 'pressroom_scale_{count}_%'"
+            server, "SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern]
         ):
             postgres(server, f'DROP DATABASE "{old}"')
         postgres(server, f'CREATE DATABASE "{name}"')
@@ -132,8 +133,12 @@ def build(vendor, count, seed, fresh):
     note = f"generated in {time.perf_counter() - started:.0f} s"
     if vendor == "postgresql":
         # What autovacuum does on a live site: visibility map, statistics, GIN pending lists.
-        manage(env, "shell", "-c", "from django.db import connection\n"
-               "connection.cursor().execute('VACUUM ANALYZE')")
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from django.db import connection\nconnection.cursor().execute('VACUUM ANALYZE')",
+        )
     done.write_text(note)
     return url, note
 
@@ -177,9 +182,8 @@ def measure(database_url, repeat):
 
 
 def git_commit():
-    result = subprocess.run(  # noqa: S603, S607 -- a fixed git command
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
+    command = ["git", "rev-parse", "--short", "HEAD"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603, S607
     return result.stdout.strip() or "unknown"
 
 

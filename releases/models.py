@@ -70,10 +70,13 @@ class ReleaseQuerySet(models.QuerySet):
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""
-        codes = [c.code if isinstance(c, Country) else c for c in countries]
-        links = Release.countries.through.objects.filter(
-            release_id=OuterRef("pk"), country__code__in=codes
-        )
+        rows = [c for c in countries if isinstance(c, Country)]
+        codes = [c for c in countries if not isinstance(c, Country)]
+        # Rows in hand need no join to the countries table in every release's subquery.
+        match = Q(country_id__in=[c.pk for c in rows])
+        if codes:
+            match |= Q(country__code__in=codes)
+        links = Release.countries.through.objects.filter(match, release_id=OuterRef("pk"))
         return self.filter(Exists(links))
 
     def for_country(self, country):
