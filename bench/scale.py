@@ -80,6 +80,7 @@ def site_env(database_url):
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_STATIC_ROOT=str(STORE / "static"),  # DEBUG off serves the hashed static files
     )
     return env
 
@@ -177,7 +178,7 @@ def measure(database_url, repeat):
         text=True,
     )
     if result.returncode:
-        sys.exit(f"Measuring {database_url} failed:\n{result.stdout}{result.stderr}")
+        sys.exit(f"Measuring {database_url} failed:\n{result.stdout}{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -224,6 +225,8 @@ def main():
     seed, fresh = setting("SCALE_SEED", 1), setting("SCALE_FRESH", 0) == 1
     vendors = setting("SCALE_DATABASES", "sqlite,postgresql").split(",")
     failures = []
+    STORE.mkdir(parents=True, exist_ok=True)
+    manage(site_env("sqlite://:memory:"), "collectstatic", "--noinput", "-v0")
     for vendor in [v.strip() for v in vendors if v.strip()]:
         measured, notes = {}, []
         for count in (small_n, large_n):
