@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import platform
+import secrets
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 RESULTS = ROOT / "bench" / "results"
 STORE = RESULTS / "scale"
+SECRET_KEY = secrets.token_urlsafe(50)
 
 # (label, path, limit): limit is None for the ratio rule of SCALE_LIMIT, or a p50 in ms that
 # the large PostgreSQL site must stay under.
@@ -76,7 +78,7 @@ def site_env(database_url):
     env.update(
         DATABASE_URL=database_url,
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="scale-" + "x" * 50,
+        DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SETTINGS_MODULE="config.settings",
