@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench clean locks
+.PHONY: install messages run test test-fast lint format bench bench-scale clean locks
 
 install: $(STAMP) messages
 
@@ -50,6 +50,11 @@ locks:
 
 bench: install
 	$(BIN)/python bench/bench.py
+
+# The same pages at 1,000 and at 100,000 releases, in-process, SQLite and PostgreSQL: medians and
+# ratios, written to bench/results/scale-*.md. Settings: see bench/scale.py (SCALE_*).
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -33,7 +33,6 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from directory.models import Country, Official, Organization, Post
-from releases import search
 from releases.models import (
     Agreement,
     Contact,
@@ -44,7 +43,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
-from releases.search import texts_of
+from releases.search import search_values
 
 SLUG_PREFIX = "synthetic-"
 RELEASE_PREFIX = f"{SLUG_PREFIX}r"
@@ -1174,7 +1173,7 @@ class _Writer:
         photos = self._photos(release, meetings)
         self.releases.append(release)
         # What refresh_search_text() would store, computed here rather than by a second write.
-        title, parts = texts_of(
+        release.search_title, release.search_text, release.search_grams = search_values(
             _Prefetched(
                 release,
                 countries=countries,
@@ -1184,7 +1183,6 @@ class _Writer:
                 photos=photos,
             )
         )
-        release.search_title, release.search_text = search._join(title), search._join(parts)
 
     def _meeting(self, release, story, partner, day, order, last, rep, mineral_key, event):
         rng = self.rng

@@ -6,7 +6,6 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from core.admin import LockedInline, LockedVersionAdmin
 from core.locking import VersionLockForm
-from releases.search import refresh_search_text
 
 from .models import Country, Official, Organization, Post
 
@@ -63,12 +62,6 @@ class OfficialAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         (_("Search and address"), {"fields": ["other_names", "slug"]}),
     ]
     inlines = [PostInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Releases show the official's name and titles: their search text includes them.
-        releases = form.instance.participations.values_list("meeting__release_id", flat=True)
-        refresh_search_text(set(releases))
 
     def get_queryset(self, request):
         posts = Post.objects.select_related("organization")

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReleasesConfig(AppConfig):
     name = "releases"
     verbose_name = _("News releases")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

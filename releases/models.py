@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -17,6 +17,7 @@ from core.models import Versioned
 from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
+from .search import GramsField, gram, search_terms
 
 
 def _local_midnight(day):
@@ -74,10 +75,13 @@ class ReleaseQuerySet(models.QuerySet):
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""
-        codes = [c.code if isinstance(c, Country) else c for c in countries]
-        links = Release.countries.through.objects.filter(
-            release_id=OuterRef("pk"), country__code__in=codes
-        )
+        rows = [c for c in countries if isinstance(c, Country)]
+        codes = [c for c in countries if not isinstance(c, Country)]
+        # Rows in hand need no join to the countries table in every release's subquery.
+        match = Q(country_id__in=[c.pk for c in rows])
+        if codes:
+            match |= Q(country__code__in=codes)
+        links = Release.countries.through.objects.filter(match, release_id=OuterRef("pk"))
         return self.filter(Exists(links))
 
     def for_country(self, country):
@@ -98,8 +102,6 @@ class ReleaseQuerySet(models.QuerySet):
         Words match anywhere, inside Japanese text without spaces too, ignoring case and width;
         a release scores 2 for each word in its title and 1 for each word found elsewhere.
         """
-        from .search import search_terms
-
         terms = search_terms(words)
         if not terms:
             return self
@@ -108,6 +110,10 @@ class ReleaseQuerySet(models.QuerySet):
         for term in terms:
             qs = qs.filter(search_text__contains=term)
             rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
+        short = [gram(term) for term in terms if len(term) < 3]
+        if short and connections[self.db].vendor == "postgresql":
+            # The trigram index cannot serve these words; the grams' index can.
+            qs = qs.filter(search_grams__has=short)
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):
@@ -251,6 +257,7 @@ class Release(Versioned):
     # and of what it reports, both languages, NFKC-normalised and case-folded.
     search_title = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_grams = GramsField(editable=False, null=True)
 
     objects = ReleaseQuerySet.as_manager()
 

@@ -5,16 +5,25 @@ Each release keeps a denormalised copy of all its text and of the text of what i
 the same way as the visitor's words: Unicode NFKC (full-width Latin and half-width kana become
 ordinary characters) and case folding (Latin and Cyrillic alike, which SQLite's LIKE cannot do).
 A word then matches as a plain substring, which also works for Japanese written without spaces.
-On PostgreSQL a trigram index on that copy serves the substring match (migration 0003).
 
-`refresh_search_text(releases)` must run whenever a release or anything it shows changes.
+On PostgreSQL a trigram index on that copy serves words of three characters or more (migration
+0002). Shorter words (銅, 会談, EU) have no trigram, so each release also keeps its `grams()`:
+every character and every pair of adjacent characters of the copy, as integers in an array
+with a GIN index (migration 0005); a word of one or two characters is in the text only if its
+gram is in the array. (pg_bigm would do this inside PostgreSQL; it is not available here.)
+
+`refresh_search_text(releases)` runs whenever a release or anything it shows changes: the
+receivers in `releases.signals` call it on commit, whoever saves.
 """
 
 import html
 import re
 import unicodedata
 
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import Lookup, Prefetch, Q
+
+from directory.models import Country, Official, Organization
 
 MAX_TERMS = 8
 MAX_QUERY_LENGTH = 200
@@ -37,6 +46,67 @@ def search_terms(words):
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+# An agreement's kind by the names readers use for it, in both languages: "MOU" finds releases
+# whose agreements are titled "Memorandum of Understanding".
+KIND_WORDS = {
+    "mou": ["MOU", "覚書", "了解覚書", "Memorandum of Understanding"],
+    "moc": ["MOC", "協力覚書", "Memorandum of Cooperation"],
+    "other": [],
+}
+
+
+class GramsField(models.Field):
+    """`grams()` of the search text: an integer array on PostgreSQL, where a GIN index reads
+    it; NULL on other databases, which have no such index and match the text itself."""
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        return list(value or []) if connection.vendor == "postgresql" else None
+
+
+@GramsField.register_lookup
+class HasGrams(Lookup):
+    """`search_grams__has=[gram(word), ...]`: every one of them is in the array (PostgreSQL)."""
+
+    lookup_name = "has"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @> {rhs}::integer[]", [*lhs_params, *rhs_params]
+
+
+def _code(char):
+    # Characters beyond the Basic Multilingual Plane share one code in pairs; the substring
+    # match that always accompanies the grams weeds out what they let through.
+    point = ord(char)
+    return point if point < 0x10000 else 0xFFFF
+
+
+def gram(word):
+    """The integer of a word of one or two characters in `grams()`.
+
+    A character is its code point (below 0x110000); a pair packs its two codes into 32 bits,
+    which puts it above every code point (the first is at least 0x21), stored as a signed int.
+    """
+    if len(word) == 1:
+        return ord(word)
+    packed = _code(word[0]) << 16 | _code(word[1])
+    return packed - (1 << 32) if packed >= 1 << 31 else packed
+
+
+def grams(text):
+    """Every character and pair of adjacent characters of normalised `text`, as sorted integers;
+    none with whitespace, which a search word never contains."""
+    found = set()
+    for word in text.split():
+        found.update(map(ord, word))
+        found.update(gram(word[i : i + 2]) for i in range(len(word) - 1))
+    return sorted(found)
 
 
 def _plain(text):
@@ -71,6 +141,7 @@ def texts_of(release):
             parts += [*_official(participation.official), *_both(participation, "title")]
     for agreement in release.agreements.all():
         parts += [*_both(agreement, "title"), *_both(agreement, "subject")]
+        parts += KIND_WORDS.get(agreement.kind, [])
         for party in agreement.parties.all():
             parts += _organisation(party)
         for signatory in agreement.signatories.all():
@@ -82,6 +153,13 @@ def texts_of(release):
 
 def _join(parts):
     return "\n".join(dict.fromkeys(p for p in map(normalise, parts) if p))
+
+
+def search_values(release):
+    """(search_title, search_text, search_grams) of a release whose related rows are prefetched."""
+    title, parts = texts_of(release)
+    text = _join(parts)
+    return _join(title), text, grams(text)
 
 
 def refresh_search_text(releases):
@@ -113,10 +191,9 @@ def refresh_search_text(releases):
         )
         changed = []
         for release in batch:
-            title, parts = texts_of(release)
-            release.search_title, release.search_text = _join(title), _join(parts)
+            release.search_title, release.search_text, release.search_grams = search_values(release)
             changed.append(release)
-        Release.objects.bulk_update(changed, ["search_title", "search_text"])
+        Release.objects.bulk_update(changed, ["search_title", "search_text", "search_grams"])
     return len(ids)
 
 
@@ -124,10 +201,6 @@ def releases_showing(obj):
     """The releases whose search text includes `obj`'s names: an Official, Organization,
     Agreement or Country. Refresh them when it changes:
     `refresh_search_text(releases_showing(official))`."""
-    from django.db.models import Q
-
-    from directory.models import Country, Official, Organization
-
     from .models import Agreement, Release
 
     if isinstance(obj, Official):

@@ -15,7 +15,6 @@ from ..models import (
     Agreement,
     ReleaseAgreement,
 )
-from ..search import refresh_search_text
 
 
 class AgreementForm(VersionLockForm):
@@ -96,7 +95,3 @@ class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("releases"), ordering="num_releases")
     def release_count(self, agreement):
         return agreement.num_releases
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_search_text(form.instance.release_links.values_list("release_id", flat=True))

@@ -11,7 +11,6 @@ from ..models import (
     Meeting,
     MeetingParticipant,
 )
-from ..search import refresh_search_text
 from ..services import sync_release_countries
 
 
@@ -42,4 +41,3 @@ class MeetingAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_release_countries(form.instance.release)
-        refresh_search_text([form.instance.release_id])

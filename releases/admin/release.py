@@ -23,7 +23,6 @@ from ..models import (
     Meeting,
     Release,
 )
-from ..search import refresh_search_text
 from ..services import set_meeting_officials, sync_release_countries
 from .inlines import (
     ContactInline,
@@ -230,7 +229,6 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_release_countries(form.instance)
-        refresh_search_text([form.instance])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

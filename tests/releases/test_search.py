@@ -1,11 +1,19 @@
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from releases.models import Release
-from releases.search import normalise, refresh_search_text, releases_showing, search_terms
+from releases.models import Agreement, Release
+from releases.search import (
+    gram,
+    grams,
+    normalise,
+    refresh_search_text,
+    releases_showing,
+    search_terms,
+)
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
@@ -16,6 +24,7 @@ from tests.factories import (
     ReleaseFactory,
     SectionFactory,
 )
+from tests.pages import soup_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -184,22 +193,7 @@ def test_refresh_leaves_updated_at_alone():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
 def test_postgresql_serves_the_search_from_the_trigram_index(corpus):
     issuer = corpus["summit"].issuer
-    Release.objects.bulk_create(
-        Release(
-            slug=f"bulk-{i}",
-            title_ja=f"定例報告 第{i}号",
-            status=Release.Status.PUBLISHED,
-            published_at=days_ago(10 + i % 300),
-            issuer=issuer,
-            search_title=f"定例報告 第{i}号",
-            search_text=f"定例報告 第{i}号\nreport number {i} on oil and gas {i * 7919 % 10007}",
-        )
-        for i in range(5000)
-    )
-    with connection.cursor() as cursor:
-        # Autovacuum does both in production: merge fresh entries into the index, count rows.
-        cursor.execute("SELECT gin_clean_pending_list('release_search_trgm_idx'::regclass)")
-        cursor.execute("ANALYZE releases_release")
+    _bulk_releases(issuer, 5000)
     plan = Release.objects.published().search("レアメタル").explain()
     assert "release_search_trgm_idx" in plan
 
@@ -255,3 +249,85 @@ def test_renamed_official_is_found_by_the_new_name_after_a_refresh():
     assert found("новое") == []
     refresh_search_text(releases_showing(official))
     assert found("новое") == [meeting.release.slug]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "words", ["MOU", "MoU", "覚書", "了解覚書", "Memorandum of Understanding", "MOC", "協力覚書"]
+)
+def test_the_demo_release_is_found_by_the_names_of_its_agreements_kinds(client, language, words):
+    from releases.demo import load_demo
+
+    release = load_demo().release
+    soup = soup_of(client.get(url("releases:list", language) + "?" + urlencode({"q": words})))
+    links = [a["href"] for a in soup.select(".release-list a")]
+    assert release.get_absolute_url().split("/", 2)[2] in " ".join(links)
+
+
+def test_an_agreement_of_another_kind_is_not_found_by_the_mou_s_names():
+    release = ReleaseFactory(slug="other-kind")
+    agreement = AgreementFactory(
+        kind=Agreement.Kind.OTHER, title_ja="協定", title_en="Agreement on mapping"
+    )
+    ReleaseAgreementFactory(release=release, agreement=agreement)
+    refresh_search_text([release])
+    assert found("MOU") == []
+    assert found("mapping") == ["other-kind"]
+
+
+def test_grams_are_every_character_and_pair_within_words():
+    text = normalise("会談 EU")
+    assert grams(text) == sorted({gram(w) for w in ["会", "談", "会談", "e", "u", "eu"]})
+    assert gram("談会") != gram("会談")
+    # Characters beyond the Basic Multilingual Plane may share a pair's gram, never a single one.
+    assert gram("𠮷") != gram("𠮟")
+
+
+@pytest.mark.parametrize("words", ["銅", "会談", "eu", "ｅｕ", "Ок", "銅 会談", "𠮷"])
+def test_short_words_are_found_only_where_they_occur(words):
+    ReleaseFactory(slug="has", title_ja="銅の会談", title_en="EU talks", lead_ja="Око 𠮷野家")
+    ReleaseFactory(slug="has-not", title_ja="談会 銀", title_en="E U", lead_ja="О к 𠮟")
+    refresh_search_text(Release.objects.all())
+    assert found(words) == ["has"]
+
+
+def _bulk_releases(issuer, n):
+    """n public releases with their search fields, as generate_releases writes them."""
+    rows = []
+    for i in range(n):
+        text = f"定例報告 第{i}号\nreport number {i} on oil and gas {i * 7919 % 10007}"
+        rows.append(
+            Release(
+                slug=f"bulk-{i}",
+                title_ja=f"定例報告 第{i}号",
+                status=Release.Status.PUBLISHED,
+                published_at=days_ago(10 + i % 300),
+                issuer=issuer,
+                search_title=f"定例報告 第{i}号",
+                search_text=text,
+                search_grams=grams(text),
+            )
+        )
+    Release.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        # Autovacuum does both in production: merge fresh entries into the index, count rows.
+        for index in ("release_search_trgm_idx", "release_search_grams_idx"):
+            cursor.execute(f"SELECT gin_clean_pending_list('{index}'::regclass)")
+        cursor.execute("ANALYZE releases_release")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    "words, index",
+    [
+        ("銅", "release_search_grams_idx"),
+        ("ок", "release_search_grams_idx"),
+        ("銅 首脳", "release_search_grams_idx"),
+        ("首脳 レアメタル", "release_search_"),  # either index narrows it down
+    ],
+)
+def test_postgresql_serves_short_words_from_the_grams_index(corpus, words, index):
+    _bulk_releases(corpus["summit"].issuer, 5000)
+    plan = Release.objects.published().search(words).explain()
+    assert index in plan
+    assert "Seq Scan on releases_release" not in plan

@@ -1,0 +1,142 @@
+"""Search text follows every change, whoever makes it: the admin, a shell, an import.
+
+A release's search text copies its own text and the names of what it shows (officials,
+organisations, countries, agreements). Each change here marks the releases it touches; they are
+refreshed once, when the transaction commits, however many rows the transaction saved. A
+transaction that rolls back refreshes nothing. Rows written with `bulk_create` or `update()`
+send no signals: whoever writes that way calls `refresh_search_text()` (as `generate_releases`
+computes the text itself).
+
+Posts are not followed: a meeting keeps the title an official held on its day, copied from the
+post when the participant was added, so renaming a post changes no release.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from directory.models import Country, Official, Organization
+
+from .models import (
+    Agreement,
+    Meeting,
+    MeetingParticipant,
+    Photo,
+    Release,
+    ReleaseAgreement,
+    Section,
+)
+from .search import refresh_search_text, releases_showing
+
+
+class _PendingRefresh:
+    """The releases one transaction touched. Every change registers the same batch on commit;
+    the first call refreshes what is pending, later calls find nothing left (or, where tests
+    run callbacks before the transaction ends, what came since)."""
+
+    def __init__(self):
+        self.release_ids = set()
+        self.meeting_ids = set()
+        self.shown = {}  # (model, pk) -> releases_showing() of that row, evaluated on commit
+
+    def __call__(self):
+        ids, self.release_ids = self.release_ids, set()
+        meeting_ids, self.meeting_ids = self.meeting_ids, set()
+        shown, self.shown = self.shown, {}
+        if meeting_ids:
+            meetings = Meeting.objects.filter(pk__in=meeting_ids)
+            ids.update(meetings.values_list("release_id", flat=True))
+        for releases in shown.values():
+            ids.update(releases.values_list("pk", flat=True))
+        if ids:
+            refresh_search_text(sorted(ids))
+
+
+def _mark(release_ids=(), meeting_ids=(), shown=None):
+    connection = transaction.get_connection()
+    batch = next(
+        (
+            callback
+            for _savepoints, callback, _robust in reversed(connection.run_on_commit)
+            if isinstance(callback, _PendingRefresh)
+        ),
+        None,
+    )
+    batch = batch or _PendingRefresh()
+    batch.release_ids.update(i for i in release_ids if i is not None)
+    batch.meeting_ids.update(i for i in meeting_ids if i is not None)
+    if shown is not None:
+        batch.shown[(type(shown), shown.pk)] = releases_showing(shown)
+    # Outside a transaction this runs it at once; inside, when the outermost one commits.
+    transaction.on_commit(batch)
+
+
+def _release_part_changed(sender, instance, **kwargs):
+    _mark(release_ids=[instance.release_id])
+
+
+def _participant_changed(sender, instance, **kwargs):
+    _mark(meeting_ids=[instance.meeting_id])
+
+
+def _release_changed(sender, instance, created=False, raw=False, **kwargs):
+    if not raw:
+        _mark(release_ids=[instance.pk])
+
+
+def _shown_row_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _mark(shown=instance)
+
+
+def _shown_row_deleted(sender, instance, **kwargs):
+    # Before the deletion: the links that say which releases show it go with it (Django sends
+    # no signal for the rows of a many-to-many table).
+    _mark(release_ids=releases_showing(instance).values_list("pk", flat=True))
+
+
+def _release_countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action.startswith("post_"):
+            _mark(release_ids=[instance.pk])
+    elif action in ("post_add", "post_remove"):
+        _mark(release_ids=pk_set)
+    elif action == "pre_clear":
+        _mark(release_ids=instance.releases.values_list("pk", flat=True))
+
+
+def _agreement_names_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Parties or signatories added, removed or cleared, from either side."""
+    if not reverse:
+        if action.startswith("post_"):
+            _mark(shown=instance)
+        return
+    if action in ("post_add", "post_remove"):
+        agreement_ids = pk_set
+    elif action == "pre_clear":
+        name = instance._meta.model_name  # the link table's column: organization or official
+        links = sender.objects.filter(**{name: instance})
+        agreement_ids = links.values_list("agreement_id", flat=True)
+    else:
+        return
+    for pk in agreement_ids:
+        _mark(shown=Agreement(pk=pk))
+
+
+def connect():
+    for model in (Section, Meeting, Photo, ReleaseAgreement):
+        post_save.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
+        post_delete.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
+    post_save.connect(_participant_changed, sender=MeetingParticipant, dispatch_uid="search-mp")
+    post_delete.connect(_participant_changed, sender=MeetingParticipant, dispatch_uid="search-mp")
+    post_save.connect(_release_changed, sender=Release, dispatch_uid="search-release")
+    for model in (Official, Organization, Country, Agreement):
+        post_save.connect(_shown_row_changed, sender=model, dispatch_uid=f"search-{model}")
+    for model in (Official, Organization, Country):
+        pre_delete.connect(_shown_row_deleted, sender=model, dispatch_uid=f"search-{model}")
+    m2m_changed.connect(
+        _release_countries_changed, sender=Release.countries.through, dispatch_uid="search-rc"
+    )
+    for through in (Agreement.parties.through, Agreement.signatories.through):
+        m2m_changed.connect(
+            _agreement_names_changed, sender=through, dispatch_uid=f"search-{through}"
+        )
