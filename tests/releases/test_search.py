@@ -256,7 +256,7 @@ def test_renamed_official_is_found_by_the_new_name_after_a_refresh():
     "words", ["MOU", "MoU", "覚書", "了解覚書", "Memorandum of Understanding", "MOC", "協力覚書"]
 )
 def test_the_demo_release_is_found_by_the_names_of_its_agreements_kinds(client, language, words):
-    from releases.demo import load_demo
+    from devdata.demo import load_demo
 
     release = load_demo().release
     soup = soup_of(client.get(url("releases:list", language) + "?" + urlencode({"q": words})))
