@@ -64,8 +64,8 @@ def fingerprint():
     digest = hashlib.sha256()
     sources = [
         *sorted((ROOT / "releases" / "migrations").glob("*.py")),
-        *sorted((ROOT / "people" / "migrations").glob("*.py")),
-        ROOT / "releases" / "synthetic.py",
+        *sorted((ROOT / "directory" / "migrations").glob("*.py")),
+        ROOT / "devdata" / "synthetic.py",
         ROOT / "releases" / "search.py",
     ]
     for path in sources:
@@ -78,6 +78,7 @@ def site_env(database_url):
     env.update(
         DATABASE_URL=database_url,
         DJANGO_DEBUG="0",
+        DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",
