@@ -20,6 +20,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
+from releases.renditions import media_url
 
 
 def both(*names):
@@ -207,8 +208,20 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = [*both("heading", "body")]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class PhotoFileField(serializers.Field):
+    """The photo's original at the site's own address, which checks publication (never an
+    object storage's signed address, which would expire in a cached answer)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, image):
+        return self.context["request"].build_absolute_uri(media_url(image.name))
+
+
 class PhotoSerializer(serializers.ModelSerializer):
-    image = serializers.ImageField(read_only=True, use_url=True)
+    image = PhotoFileField()
     meeting = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:

@@ -152,10 +152,30 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Django itself serves MEDIA_URL (photo renditions) unless a web server in front does it.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
+# Photo files are answered by Django after a permission check (releases/media.py), then sent by
+# nginx from an internal location (X-Accel-Redirect), or by Django itself on a laptop.
+MEDIA_ACCEL_REDIRECT = os.environ.get("DJANGO_MEDIA_ACCEL_REDIRECT", "").rstrip("/")
+MEDIA_ACCEL_REDIRECT += "/" if MEDIA_ACCEL_REDIRECT else ""
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+if os.environ.get("DJANGO_STORAGE", "local") == "s3":
+    # A private bucket: after the check, Django redirects to a signed address that lives twice
+    # as long as browsers may keep that redirect (releases.media.PUBLIC_MAX_AGE). Keys, if not
+    # given as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, come from boto3's usual places.
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 600,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         # Hashed, compressed names in production; plain files where collectstatic has not run.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from releases.feeds import ReleaseAtomFeed, ReleaseFeed
+from releases.media import photo_file
 from releases.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -43,10 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("releases.urls")),
 )
 
-if settings.SERVE_MEDIA:
-    # Photo renditions, also with DEBUG off (DJANGO_SERVE_MEDIA=0 when a web server serves
-    # MEDIA_ROOT); serve() refuses any path outside MEDIA_ROOT and lists no directories.
-    def media(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media)]
+# Photo files, each after a check that the public (or this staff member) may see it.
+urlpatterns += [
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", photo_file, name="media")
+]

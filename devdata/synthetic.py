@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from directory.models import Country, Official, Organization, Post
+from releases import renditions
 from releases.models import (
     Agreement,
     Contact,
@@ -920,7 +921,8 @@ PHOTO_SIZES = [(1600, 1067), (1600, 900), (1200, 1200), (1067, 1600)]
 
 
 def ensure_photo_files():
-    """A dozen stand-in JPEGs in the media storage, written once; [(name, width, height)]."""
+    """A dozen stand-in JPEGs and their renditions in the media storage, written once;
+    [(name, width, height, renditions)], the last as `Photo.renditions` records them."""
     files = []
     for number in range(1, PHOTO_COUNT + 1):
         width, height = PHOTO_SIZES[0] if number % 4 else PHOTO_SIZES[number // 4 % 4]
@@ -929,8 +931,19 @@ def ensure_photo_files():
             saved = default_storage.save(name, ContentFile(_stand_in_jpeg(number, (width, height))))
             if saved != name:
                 raise RuntimeError(f"The storage renamed {name} to {saved}.")
-        files.append((name, width, height))
+        made = _renditions_in_storage(name, width) or renditions.render(default_storage, name)
+        files.append((name, width, height, made))
     return files
+
+
+def _renditions_in_storage(name, width):
+    """The record of the renditions an earlier run made of `name`, or None. The largest JPEG
+    is written last, so its presence means the set is complete."""
+    widths = renditions.widths_for(width)
+    largest = renditions.rendition_name(name, widths[-1], "jpg")
+    if not default_storage.exists(largest):
+        return None
+    return {"of": name, "widths": widths, "jpeg_bytes": default_storage.size(largest)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1534,7 +1547,7 @@ class _Writer:
         rows = []
         for order in range(1, count + 1):
             meeting = rng.choice(meetings)
-            name, width, height = rng.choice(self.photos)
+            name, width, height, made = rng.choice(self.photos)
             credit = "JOGMEC" if rng.random() < 0.7 else "在外公館提供"
             rows.append(
                 Photo(
@@ -1543,6 +1556,7 @@ class _Writer:
                     image=name,
                     width=width,
                     height=height,
+                    renditions=made,
                     caption_ja=f"{meeting.title_ja}の様子（{meeting.place_ja}）",
                     caption_en=f"{meeting.title_en} ({meeting.place_en})",
                     credit_ja=credit,

@@ -7,6 +7,6 @@ class ReleasesConfig(AppConfig):
     verbose_name = _("News releases")
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers the system checks)
 
         signals.connect()

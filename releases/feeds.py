@@ -10,7 +10,6 @@ enclosure and as Media RSS `media:content`, with the photo's caption and credit.
 import re
 
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -166,13 +165,9 @@ class ReleaseFeed(Feed):
 
     def item_enclosures(self, release):
         photo = self._lead_photo(release)
-        if not photo or not photo["type"]:
+        if not photo or not photo["type"] or not photo["bytes"]:
             return []
-        try:
-            length = default_storage.size(photo["name"])
-        except OSError:
-            return []
-        return [Enclosure(photo["url"], str(length), photo["type"])]
+        return [Enclosure(photo["url"], str(photo["bytes"]), photo["type"])]
 
     def item_extra_kwargs(self, release):
         return {"photo": self._lead_photo(release)}

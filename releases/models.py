@@ -602,10 +602,17 @@ class Photo(Versioned):
         help_text=_("Optional: the meeting of this release that the photo shows."),
     )
     image = models.ImageField(
-        _("image"), upload_to=photo_upload_to, width_field="width", height_field="height"
+        _("image"),
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        db_index=True,  # every request for a photo file looks its photo up by name
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
+    # What releases.renditions made of the stored image: {"of": image name, "widths": [...],
+    # "jpeg_bytes": size of the largest JPEG}; pages read it instead of asking the storage.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
     caption = models.TextField(_("caption"), blank=True)
     credit = models.CharField(
         _("credit"), max_length=200, blank=True, help_text=_("出典 / Source, e.g. ROTOBO.")
@@ -625,6 +632,12 @@ class Photo(Versioned):
 
     def __str__(self):
         return self.caption[:60] or PurePath(self.image.name).name
+
+    @property
+    def rendition_widths(self):
+        """The widths of the renditions made of the current image; [] until they are made."""
+        made = self.renditions or {}
+        return made.get("widths", []) if made.get("of") == self.image.name else []
 
     def clean(self):
         if self.meeting_id and self.release_id and self.meeting.release_id != self.release_id:

@@ -1,4 +1,5 @@
-"""Search text follows every change, whoever makes it: the admin, a shell, an import.
+"""Derived data follows every change, whoever makes it: the admin, a shell, an import. Search
+text (below) and photo renditions (at the end), each once the transaction commits.
 
 A release's search text copies its own text and the names of what it shows (officials,
 organisations, countries, agreements). Each change here marks the releases it touches; they are
@@ -16,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from directory.models import Country, Official, Organization
 
+from . import renditions
 from .models import (
     Agreement,
     Meeting,
@@ -122,6 +124,19 @@ def _agreement_names_changed(sender, instance, action, reverse, pk_set, **kwargs
         _mark(shown=Agreement(pk=pk))
 
 
+def _photo_saved(sender, instance, **kwargs):
+    """A saved photo gets its renditions, once, after the commit. A failure (the storage down)
+    is logged and leaves pages showing the original; `make_renditions` makes what is missing."""
+    if instance.image and not renditions.is_current(instance):
+        transaction.on_commit(lambda: _make_renditions(instance.pk), robust=True)
+
+
+def _make_renditions(pk):
+    photo = Photo.objects.filter(pk=pk).first()
+    if photo is not None and not renditions.is_current(photo):
+        renditions.make_renditions(photo)
+
+
 def connect():
     for model in (Section, Meeting, Photo, ReleaseAgreement):
         post_save.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
@@ -140,3 +155,4 @@ def connect():
         m2m_changed.connect(
             _agreement_names_changed, sender=through, dispatch_uid=f"search-{through}"
         )
+    post_save.connect(_photo_saved, sender=Photo, dispatch_uid="renditions-photo")

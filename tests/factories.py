@@ -17,6 +17,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
+from releases.renditions import make_renditions
 
 
 def country(code):
@@ -159,6 +160,7 @@ class ReleaseAgreementFactory(factory.django.DjangoModelFactory):
 class PhotoFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Photo
+        skip_postgeneration_save = True
 
     release = factory.SubFactory(ReleaseFactory)
     image = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
@@ -166,3 +168,10 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     caption_en = "Photo"
     credit_ja = "ROTOBO"
     credit_en = "ROTOBO"
+
+    @factory.post_generation
+    def with_renditions(photo, create, extracted, **kwargs):
+        """As after the save's commit (tests run inside a transaction that never commits);
+        `PhotoFactory(with_renditions=False)` is a photo whose renditions are not made yet."""
+        if create and extracted is not False:
+            make_renditions(photo)

@@ -2,14 +2,13 @@
 and the feed links of the release list.
 
 The release page's queryset prefetches everything read here (`with_details()`), so these tags
-add no query; only a photo rendition may be written to disk the first time it is needed.
+add no query, and they read photos from their rows: no file is read or written.
 """
 
 import json
 import mimetypes
 
 from django import template
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.pagination import first_page_query
-from releases.renditions import FORMATS, picture_for, rendition_name
+from releases.renditions import FORMATS, media_url, picture_for, rendition_name
 
 register = template.Library()
 
@@ -38,22 +37,25 @@ def _language_of(release):
 
 
 def photo_image(photo, request=None):
-    """The photo as its largest JPEG rendition (the original where none can be made):
-    {name (in storage), url, width, height, type, caption, credit, alt}."""
+    """The photo as its largest JPEG rendition (the original until renditions are made):
+    {name (in storage), url, width, height, type, bytes (None when unknown), caption, credit,
+    alt}."""
     picture = picture_for(photo)
-    if picture is not None:
+    if picture is not None and picture.sources:
         extension, _format, mime, _options = FORMATS[-1]
         name = rendition_name(photo.image.name, picture.width, extension)
         width, height = picture.width, picture.height
+        size = photo.renditions.get("jpeg_bytes")
     else:
-        name, width, height = photo.image.name, photo.width, photo.height
+        name, width, height, size = photo.image.name, photo.width, photo.height, None
         mime = mimetypes.guess_type(name)[0] or ""
     return {
         "name": name,
-        "url": _absolute(request, default_storage.url(name)),
+        "url": _absolute(request, media_url(name)),
         "width": width,
         "height": height,
         "type": mime,
+        "bytes": size,
         "caption": photo.caption,
         "credit": photo.credit,
         "alt": photo.alt_text or photo.caption,

@@ -18,6 +18,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
+from releases.renditions import rendition_name
 from releases.search import refresh_search_text
 from releases.services import sync_release_countries
 from tests.factories import (
@@ -40,6 +41,13 @@ TODAY = datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)
 def _fixed_day():
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """One media folder for the module: the stand-in photos and their renditions are made once
+    (the rows are rolled back after each test, the files stay, as on a developer's laptop)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "synthetic-media"
 
 
 @pytest.fixture(autouse=True)
@@ -175,7 +183,7 @@ def test_officials_have_other_spellings_in_latin_and_cyrillic():
     assert all(o.other_names for o in officials)
 
 
-def test_photos_share_a_dozen_image_files_with_their_true_sizes():
+def test_photos_share_a_dozen_image_files_with_their_true_sizes_and_renditions():
     generate(40)
 
     photos = Photo.objects.filter(release__in=synthetic_releases())
@@ -186,6 +194,10 @@ def test_photos_share_a_dozen_image_files_with_their_true_sizes():
         assert default_storage.exists(photo.image.name)
         with default_storage.open(photo.image.name) as f, Image.open(f) as image:
             assert image.size == (photo.width, photo.height)
+        # The pages show renditions: they are made, and recorded on every row.
+        assert photo.rendition_widths == [480, 960, min(photo.width, 1600)]
+        largest = rendition_name(photo.image.name, photo.rendition_widths[-1], "jpg")
+        assert default_storage.size(largest) == photo.renditions["jpeg_bytes"]
 
 
 def test_search_text_is_what_refresh_search_text_would_store():
