@@ -157,11 +157,17 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_ACCEL_REDIRECT = os.environ.get("DJANGO_MEDIA_ACCEL_REDIRECT", "").rstrip("/")
 MEDIA_ACCEL_REDIRECT += "/" if MEDIA_ACCEL_REDIRECT else ""
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
-if os.environ.get("DJANGO_STORAGE", "local") == "s3":
-    # A private bucket: after the check, Django redirects to a signed address that lives twice
-    # as long as browsers may keep that redirect (releases.media.PUBLIC_MAX_AGE). Keys, if not
-    # given as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, come from boto3's usual places.
-    MEDIA_STORAGE = {
+
+
+def media_storage():
+    """Where photos and renditions live: the local disk, or S3-compatible object storage
+    (DJANGO_STORAGE=s3) in a private bucket: after its check, Django redirects to a signed
+    address that lives twice as long as browsers may keep that redirect
+    (releases.media.PUBLIC_MAX_AGE). Keys, where not given as AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, come from boto3's usual places (a role, ~/.aws)."""
+    if os.environ.get("DJANGO_STORAGE", "local") != "s3":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
@@ -172,10 +178,10 @@ if os.environ.get("DJANGO_STORAGE", "local") == "s3":
             "querystring_expire": 600,
         },
     }
-else:
-    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
 STORAGES = {
-    "default": MEDIA_STORAGE,
+    "default": media_storage(),
     "staticfiles": {
         # Hashed, compressed names in production; plain files where collectstatic has not run.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -247,6 +253,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+if os.environ.get("DJANGO_STORAGE") == "s3":
+    # Photos come through a redirect to a signed address on the object storage's own origin.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        os.environ.get("AWS_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    )
 
 LOGGING = {
     "version": 1,

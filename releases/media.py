@@ -13,7 +13,8 @@ on a laptop:
 - object storage (the storage has no local path): a redirect to the storage's own short-lived
   signed address; the bucket stays private;
 - local disk behind nginx (`DJANGO_MEDIA_ACCEL_REDIRECT`): an empty answer whose
-  `X-Accel-Redirect` header makes nginx send the file from an `internal` location;
+  `X-Accel-Redirect` header makes nginx send the file from an `internal` location
+  (deploy/nginx-media.conf);
 - local disk alone (`DJANGO_SERVE_MEDIA`, on by default with DEBUG): Django sends the file.
 
 A public answer may be kept by browsers and proxies for PUBLIC_MAX_AGE seconds: that long, at
@@ -41,7 +42,7 @@ def photo_file(request, path):
     public = _visibility(path)
     if public is None or not (public or _is_staff(request.user)):
         raise Http404
-    response = _send(request, path)
+    response = _send(request, path, public)
     if public:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     else:
@@ -67,15 +68,20 @@ def _is_staff(user):
     return user.is_active and user.is_staff and user.has_perm("releases.view_photo")
 
 
-def _send(request, name):
+def _send(request, name, public):
     storage = Photo._meta.get_field("image").storage
     try:
         storage.path(name)
     except NotImplementedError:  # object storage
         return HttpResponseRedirect(storage.url(name))
     if settings.MEDIA_ACCEL_REDIRECT:
+        # nginx drops this answer's Cache-Control: its location for each policy sets it again
+        # (deploy/nginx-media.conf).
+        policy = "public/" if public else "private/"
         response = HttpResponse(content_type=mimetypes.guess_type(name)[0])
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT + filepath_to_uri(name)
+        response["X-Accel-Redirect"] = (
+            settings.MEDIA_ACCEL_REDIRECT + policy + filepath_to_uri(name)
+        )
         return response
     if settings.SERVE_MEDIA:
         return serve(request, name, document_root=storage.location)

@@ -73,6 +73,8 @@ class ReleaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         release = self.object
+        if release.status == Release.Status.WITHDRAWN:  # its page shows nothing else
+            return super().get_context_data(**kwargs)
         public = Release.objects.published()
         countries = release.countries.all()
         related = public.for_countries(countries).exclude(pk=release.pk) if countries else []

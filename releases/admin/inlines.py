@@ -23,6 +23,7 @@ from ..models import (
     ReleaseAgreement,
     Section,
 )
+from ..renditions import media_url
 
 
 class SectionInline(LockedInline, TranslationStackedInline):
@@ -115,7 +116,9 @@ class PhotoInline(LockedInline, TranslationStackedInline):
     def preview(self, photo):
         if not photo.image:
             return "—"
-        return format_html('<img src="{}" alt="" style="max-height:120px">', photo.image.url)
+        return format_html(
+            '<img src="{}" alt="" style="max-height:120px">', media_url(photo.image.name)
+        )
 
 
 class ContactInline(LockedInline, TranslationTabularInline):

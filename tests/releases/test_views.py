@@ -422,7 +422,7 @@ def test_a_release_costs_the_same_queries_at_any_size(client, django_assert_num_
     )
     for i in range(10 if many else 1):
         full_release(f"other-{i}", tokyo(2025, 1, 1 + i))
-    client.get(release.get_absolute_url())  # the photos' renditions are made once, here
+    client.get(release.get_absolute_url())  # warm-up: later requests pay no first-time costs
     # release; its countries, sections, contacts, photos, meetings, participants, agreement
     # links, parties; related; previous; next
     with django_assert_num_queries(12):
