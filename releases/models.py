@@ -633,12 +633,12 @@ class Photo(Versioned):
     def __str__(self):
         return self.caption[:60] or PurePath(self.image.name).name
 
+    def clean(self):
+        if self.meeting_id and self.release_id and self.meeting.release_id != self.release_id:
+            raise ValidationError({"meeting": _("Choose a meeting of this release.")})
+
     @property
     def rendition_widths(self):
         """The widths of the renditions made of the current image; [] until they are made."""
         made = self.renditions or {}
         return made.get("widths", []) if made.get("of") == self.image.name else []
-
-    def clean(self):
-        if self.meeting_id and self.release_id and self.meeting.release_id != self.release_id:
-            raise ValidationError({"meeting": _("Choose a meeting of this release.")})

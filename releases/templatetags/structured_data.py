@@ -38,8 +38,7 @@ def _language_of(release):
 
 def photo_image(photo, request=None):
     """The photo as its largest JPEG rendition (the original until renditions are made):
-    {name (in storage), url, width, height, type, bytes (None when unknown), caption, credit,
-    alt}."""
+    {url, width, height, type, bytes (None when unknown), caption, credit, alt}."""
     picture = picture_for(photo)
     if picture is not None and picture.sources:
         extension, _format, mime, _options = FORMATS[-1]
@@ -50,7 +49,6 @@ def photo_image(photo, request=None):
         name, width, height, size = photo.image.name, photo.width, photo.height, None
         mime = mimetypes.guess_type(name)[0] or ""
     return {
-        "name": name,
         "url": _absolute(request, media_url(name)),
         "width": width,
         "height": height,
