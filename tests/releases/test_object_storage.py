@@ -132,6 +132,7 @@ def test_the_settings_take_object_storage_from_the_environment(s3_endpoint):
     follow the redirect to the storage's signed addresses."""
     environment = {
         **os.environ,
+        "DJANGO_DEBUG": "1",
         "DJANGO_STORAGE": "s3",
         "AWS_STORAGE_BUCKET_NAME": "press-photos",
         "AWS_S3_ENDPOINT_URL": s3_endpoint,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0004_editor_and_publisher_groups'),
+        ('releases', '0006_release_search_grams'),
     ]
 
     operations = [
