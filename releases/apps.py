@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReleasesConfig(AppConfig):
     name = "releases"
     verbose_name = _("News releases")
+
+    def ready(self):
+        from core.signals import watch
+
+        from .models import Release
+
+        watch(self, schedule=Release.objects.publication_moments)

@@ -86,3 +86,11 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests empty the database without signals: nothing one cached may reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
