@@ -112,7 +112,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "pressroom",
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "pressroom"),
         "TIMEOUT": 600,
     }
     if REDIS_URL
