@@ -10,6 +10,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,9 +23,12 @@ import pytest
 import requests
 from django.conf import settings
 
+from bench.servers import free_port, nginx_config, start_nginx, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 # Run in the ORM process before any change: what the changes below use.
 PRELUDE = """
@@ -81,12 +85,6 @@ def redis_reachable():
 
 
 pytestmark = pytest.mark.skipif(not redis_reachable(), reason=f"no Redis at {REDIS_URL}")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Orm:
@@ -354,3 +352,67 @@ def test_a_staff_session_opened_on_one_server_is_valid_on_the_other(live):
     assert done.status_code == 200
 
     assert "ADMINPUBLISHED" in b.get("/en/releases/").text
+
+
+# deploy/nginx.conf, run for real in front of A and B
+
+
+@pytest.fixture(scope="module")
+def nginx(live, tmp_path_factory):
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
+    _orm, servers = live
+    port = free_port()
+    config = nginx_config(
+        tmp_path_factory.mktemp("nginx"),
+        port,
+        [servers["A"].port, servers["B"].port],
+        ROOT / "static",
+    )
+    process = start_nginx(config, port)
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+def test_nginx_serves_static_files_itself(nginx):
+    response = requests.get(f"{nginx}/static/css/site.css", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "X-Cache-Status" not in response.headers
+
+
+def test_nginx_keeps_public_pages_as_long_as_the_site_allows(live, nginx):
+    orm, _servers = live
+    orm('make_release("c-nginx", "THROUGHNGINX")')
+    first = requests.get(f"{nginx}/en/releases/c-nginx/", timeout=10)
+    second = requests.get(f"{nginx}/en/releases/c-nginx/", timeout=10)
+    assert "THROUGHNGINX" in first.text
+    assert (first.headers["X-Cache-Status"], second.headers["X-Cache-Status"]) == ("MISS", "HIT")
+    assert second.text == first.text
+    etag = second.headers["ETag"]
+    again = requests.get(
+        f"{nginx}/en/releases/c-nginx/", headers={"If-None-Match": etag}, timeout=10
+    )
+    assert again.status_code == 304
+
+
+def test_nginx_keeps_the_languages_of_the_api_apart(live, nginx):
+    orm, _servers = live
+    orm('r = make_release("c-api", "APIJA"); r.title_en = "APIEN"; r.save()')
+    for _ in range(2):
+        for language, title in (("ja", "APIJA"), ("en", "APIEN")):
+            answer = requests.get(
+                f"{nginx}/api/releases/c-api/", headers={"Accept-Language": language}, timeout=10
+            )
+            assert answer.json()["title"] == title
+
+
+def test_nginx_never_stores_staff_pages(nginx):
+    for _ in range(2):
+        response = requests.get(f"{nginx}/admin/login/", timeout=10)
+        assert response.status_code == 200
+        assert "X-Cache-Status" not in response.headers
+        assert "no-store" in response.headers["Cache-Control"]
+    with_session = requests.get(f"{nginx}/en/releases/", cookies={"sessionid": "x"}, timeout=10)
+    assert with_session.headers["X-Cache-Status"] == "BYPASS"
