@@ -50,3 +50,8 @@ if settings.SERVE_MEDIA:
         return serve(request, path, document_root=settings.MEDIA_ROOT)
 
     urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media)]
+
+if settings.BENCH_REFERENCE:
+    from bench.reference import bare_list
+
+    urlpatterns += [path("bench/bare/", bare_list)]
