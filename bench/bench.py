@@ -171,7 +171,6 @@ def choose_targets(env):
     from django.db import connection
     from django.db.models import Count
 
-    from people.models import Official
     from releases.models import Release
 
     # A production database has planner statistics; a freshly bulk-loaded one has none yet.
@@ -192,7 +191,7 @@ def choose_targets(env):
     deep = min(200, (count + 19) // 20)
     country = "KZ" if public.for_country("KZ").exists() else public.first().countries.first().code
     official = (
-        Official.objects.public()
+        public.officials()
         .annotate(n=Count("participations"))
         .order_by("-n")
         .values_list("slug", flat=True)
