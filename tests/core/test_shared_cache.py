@@ -135,9 +135,9 @@ class Server:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "gunicorn exited: see its log"
             try:
-                requests.get(f"{self.url}/robots.txt", timeout=5)
+                requests.get(f"{self.url}/robots.txt", timeout=30)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         raise AssertionError(f"gunicorn on {self.url} did not answer")
 
