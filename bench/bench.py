@@ -2,20 +2,32 @@
 
 `make bench` runs this script. It builds a throwaway site in a temporary folder (its own SQLite
 database, static files and media), writes BENCH_RELEASES synthetic releases with
-`generate_releases`, serves the site with gunicorn on 127.0.0.1, then sends each page a bounded
-number of requests from a few client threads and prints requests per second and p50/p99
-latency as a Markdown table, also written to bench/results/latest.md (and latest-sqlite.md or
-latest-postgresql.md). Any page that answers other than 200 fails the run.
+`generate_releases`, and measures every page against a yardstick served by the same gunicorn:
+a bare Django view rendering a 20-item list from constants (bench/reference.py). Ratios, not
+raw figures, are what the targets are about: the machine is shared and noisy.
+
+1. Page cache off (DJANGO_PAGE_CACHE=0; aggregates still come from the cache), one gunicorn
+   worker, one client: each page's requests per second as a share of the bare view's.
+2. Page cache on: the same.
+3. Through deploy/nginx.conf (its page cache) in front of two gunicorn servers: each page as a
+   share of nginx serving a static file.
+4. Two app servers behind nginx sharing the database, Redis and media: BENCH_LOAD_SECONDS of
+   load from BENCH_CONCURRENCY clients with no error; a staff session opened on one server is
+   valid on the other; a publication made on one is visible on the other at the next request.
+
+Steps 3 and 4 need Redis (BENCH_REDIS_URL) and nginx. The tables go to
+bench/results/latest.md (and latest-sqlite.md or latest-postgresql.md). Any page that answers
+other than 200 fails the run.
 
 Settings, all optional (environment variables):
   BENCH_RELEASES      releases to generate (10000)
   BENCH_DATABASE_URL  a PostgreSQL database to use instead of the throwaway SQLite file; it is
                       migrated and its synthetic rows are replaced (other rows are left alone)
-  BENCH_WORKERS       gunicorn sync workers (2)
-  BENCH_CONCURRENCY   client threads (4)
-  BENCH_REQUESTS      at most this many requests per page (1000)
-  BENCH_SECONDS       and at most this many seconds per page (15)
-  BENCH_PORT          port on 127.0.0.1 (8110)
+  BENCH_REDIS_URL     a Redis database for the cache (steps 3 and 4 are skipped without one);
+                      keys get a prefix of their own, nothing is flushed
+  BENCH_SECONDS       seconds per page and step (5)
+  BENCH_LOAD_SECONDS  seconds of load on the two app servers (60)
+  BENCH_CONCURRENCY   client threads of that load (4)
   BENCH_SEED          seed for the generated data (1)
   BENCH_KEEP          1 keeps the temporary folder for a look afterwards
 """
@@ -27,7 +39,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import requests
+from servers import nginx_config, start_nginx, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 RESULTS = ROOT / "bench" / "results" / "latest.md"
@@ -45,11 +59,10 @@ HOST = "127.0.0.1"
 SETTINGS = (
     "BENCH_RELEASES",
     "BENCH_DATABASE_URL",
-    "BENCH_WORKERS",
-    "BENCH_CONCURRENCY",
-    "BENCH_REQUESTS",
+    "BENCH_REDIS_URL",
     "BENCH_SECONDS",
-    "BENCH_PORT",
+    "BENCH_LOAD_SECONDS",
+    "BENCH_CONCURRENCY",
     "BENCH_SEED",
 )
 
@@ -63,10 +76,17 @@ def setting(name, default):
     return type(default)(value) if value else default
 
 
+# What each kind of page must reach with the page cache off, as a share of the bare view.
+TARGETS_OFF = {"list": 0.30, "page": 0.50, "search": 0.20}
+TARGET_ON = 0.80
+TARGET_NGINX = 0.50
+
+
 @dataclass
 class Target:
     label: str
     path: str
+    kind: str = ""
 
 
 @dataclass
@@ -120,9 +140,12 @@ def ensure_postgres_database(url):
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def site_environment(workdir, database_url):
+def site_environment(workdir, database_url, redis_url):
     env = dict(os.environ)
     env.update(
+        REDIS_URL=redis_url,
+        DJANGO_CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(6)}",
+        DJANGO_BENCH_REFERENCE="1",
         DJANGO_DEBUG="0",
         DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -168,6 +191,13 @@ def choose_targets(env):
     ) or public.values_list("slug", flat=True).first()
     deep = min(200, (count + 19) // 20)
     country = "KZ" if public.for_country("KZ").exists() else public.first().countries.first().code
+    official = (
+        public.officials()
+        .annotate(n=Count("participations"))
+        .order_by("-n")
+        .values_list("slug", flat=True)
+        .first()
+    )
     connection.close()
 
     def q(**params):
@@ -177,13 +207,18 @@ def choose_targets(env):
         connection.vendor,
         count,
         [
-            Target("List, page 1", "/ja/releases/"),
-            Target(f"List, page {deep}", f"/ja/releases/{q(page=deep)}"),
-            Target(f"Country filter ({country})", f"/ja/releases/{q(country=country)}"),
-            Target("Date filter (June 2024)", f"/ja/releases/{q(year=2024, month=6)}"),
-            Target("Release page", f"/ja/releases/{detail}/"),
-            Target(f"Country page ({country})", f"/ja/countries/{country.lower()}/"),
-            Target("Search (lithium, English)", f"/en/releases/{q(q='lithium')}"),
+            Target("List, page 1", "/ja/releases/", "list"),
+            Target(f"List, page {deep}", f"/ja/releases/{q(page=deep)}", "list"),
+            Target(f"Country filter ({country})", f"/ja/releases/{q(country=country)}", "list"),
+            Target("Date filter (June 2024)", f"/ja/releases/{q(year=2024, month=6)}", "list"),
+            Target("Release page", f"/ja/releases/{detail}/", "page"),
+            Target(f"Country page ({country})", f"/ja/countries/{country.lower()}/", "page"),
+            Target("Official page", f"/ja/officials/{official}/", "page"),
+            Target("Search (lithium, English)", f"/en/releases/{q(q='lithium')}", "search"),
+            Target("Agreements", "/ja/agreements/", "list"),
+            Target("RSS feed", "/ja/releases/feed/rss/"),
+            Target("Sitemap (releases)", "/sitemap-releases.xml"),
+            Target("API, releases", "/api/releases/?lang=en"),
         ],
     )
 
@@ -201,11 +236,9 @@ def get(port, path):
     return response.status, body, time.perf_counter() - started
 
 
-def start_server(env, workdir, port, workers):
-    with socket.socket() as probe:
-        if probe.connect_ex((HOST, port)) == 0:
-            raise BenchError(f"Port {port} is in use: set BENCH_PORT to a free one.")
-    log = (workdir / "gunicorn.log").open("w")
+def start_server(env, workdir, name, workers=1):
+    port = free_port()
+    log = (workdir / f"{name}.log").open("w")
     server = subprocess.Popen(  # noqa: S603 -- gunicorn from our virtualenv, fixed arguments
         [
             str(PYTHON.parent / "gunicorn"),
@@ -222,72 +255,72 @@ def start_server(env, workdir, port, workers):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    server.port, server.log = port, workdir / f"{name}.log"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise BenchError(f"gunicorn exited:\n{(workdir / 'gunicorn.log').read_text()}")
+            raise BenchError(f"gunicorn exited:\n{server.log.read_text()}")
         try:
             get(port, "/robots.txt")
             return server
         except OSError:
             time.sleep(0.2)
-    server.terminate()
+    stop(server)
     raise BenchError("gunicorn did not answer within 60 s.")
 
 
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
-def check(port, target, workdir):
-    """Fail loudly unless the page answers 200; a few requests also warm the workers up."""
-    for _ in range(4):
+def check(port, target, log):
+    """Fail loudly unless the page answers 200; a few requests also warm the cache up."""
+    for _ in range(3):
         status, body, _seconds = get(port, target.path)
         if status != 200:
-            log = (workdir / "gunicorn.log").read_text()[-3000:]
             raise BenchError(
                 f"{target.label}: GET {target.path} answered {status}, not 200.\n"
-                f"{body[:800].decode(errors='replace')}\n--- gunicorn log ---\n{log}"
+                f"{body[:800].decode(errors='replace')}\n--- log ---\n"
+                f"{log.read_text()[-3000:] if log else ''}"
             )
     return len(body)
 
 
-def measure(port, target, concurrency, max_requests, max_seconds):
-    result = Measurement(target)
+def measure(port, paths, seconds, concurrency=1):
+    """Requests from `concurrency` clients for `seconds`, each cycling through `paths`."""
+    result = Measurement(Target("", paths[0]))
     lock = threading.Lock()
-    issued = 0
-    deadline = time.perf_counter() + max_seconds
+    deadline = time.perf_counter() + seconds
 
-    def client():
-        nonlocal issued
+    def client(offset):
+        n = offset
         while time.perf_counter() < deadline:
-            with lock:
-                if issued >= max_requests:
-                    return
-                issued += 1
+            path = paths[n % len(paths)]
+            n += 1
             try:
-                status, _body, seconds = get(port, target.path)
+                status, _body, took = get(port, path)
             except OSError as error:
-                status, seconds = repr(error), 0.0
+                status, took = repr(error), 0.0
             with lock:
                 if status == 200:
-                    result.latencies.append(seconds)
+                    result.latencies.append(took)
                 else:
-                    result.failures.append(status)
+                    result.failures.append((path, status))
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - started
+    if result.failures or not result.latencies:
+        raise BenchError(
+            f"{len(result.failures)} of {len(result.failures) + len(result.latencies)} "
+            f"requests failed: {result.failures[:5]}"
+        )
     return result
 
 
@@ -321,45 +354,138 @@ def reproduce_command():
     return " ".join(["make bench", *given])
 
 
-def report(results, context):
+def pages_against(port, reference, targets, seconds, log):
+    """req/s of the reference path and of each target on one server (one client)."""
+    check(port, Target("reference", reference), log)
+    base = measure(port, [reference], seconds).rate
+    rates = {}
+    for target in targets:
+        check(port, target, log)
+        rates[target.path] = measure(port, [target.path], seconds).rate
+        print(f"  {target.label}: {rates[target.path]:.1f} req/s", flush=True)
+    return base, rates
+
+
+def mark(ratio, goal):
+    if goal is None:
+        return f"{ratio:.0%}"
+    return f"{ratio:.0%} {'✓' if ratio >= goal else '✗'} (≥{goal:.0%})"
+
+
+def staff_and_publication(env, a, b):
+    """A staff session opened on A works on B; a release published through A's admin is on B
+    at the next request. Returns the lines of the report."""
+    password = secrets.token_urlsafe(16)
+    run(
+        ["createsuperuser", "--noinput", "--username", "bench-staff", "--email", "b@example.org"],
+        {**env, "DJANGO_SUPERUSER_PASSWORD": password},
+        "createsuperuser",
+    )
+    slug, _ = run(
+        [
+            "shell",
+            "--verbosity=0",
+            "-c",
+            "from releases.models import Release\n"
+            "r = Release.objects.filter(status='published').order_by('-published_at').first()\n"
+            "r.status, r.published_at = 'draft', None\nr.save()\nprint(r.slug)",
+        ],
+        env,
+        "unpublish one release",
+    )
+    staff = requests.Session()
+    a_url, b_url = f"http://{HOST}:{a.port}", f"http://{HOST}:{b.port}"
+
+    def token(response):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+
+    login = staff.get(f"{a_url}/admin/login/")
+    staff.post(
+        f"{a_url}/admin/login/?next=/admin/",
+        {"username": "bench-staff", "password": password, "csrfmiddlewaretoken": token(login)},
+    )
+    on_b = staff.get(f"{b_url}/admin/releases/release/?q={slug}")
+    if on_b.url != f"{b_url}/admin/releases/release/?q={slug}":
+        raise BenchError(
+            f"The staff session opened on server A is not valid on server B ({on_b.url})."
+        )
+    if get(b.port, f"/ja/releases/{slug}/")[0] != 404:
+        raise BenchError("The unpublished release is still public on B.")
+    pk = re.search(r'href="/admin/releases/release/(\d+)/change/[^"]*"', on_b.text)[1]
+    done = staff.post(
+        f"{a_url}/admin/releases/release/?q={slug}",
+        {"action": "publish_selected", "_selected_action": pk, "csrfmiddlewaretoken": token(on_b)},
+    )
+    if done.status_code != 200 or get(b.port, f"/ja/releases/{slug}/")[0] != 200:
+        raise BenchError("A release published on server A is not public on server B.")
+    return [
+        "- a staff session opened on server A is valid on server B: yes",
+        "- a release published through A's admin is public on B at the next request: yes",
+    ]
+
+
+def report(context, rows, nginx_rows, load_lines):
     lines = [
         f"## Benchmark, {context['when']}",
         "",
         f"{context['releases']:,} synthetic releases ({context['public']:,} public) on "
-        f"{context['vendor']}, generated in {context['generation']}. gunicorn with "
-        f"{context['workers']} sync workers, DEBUG off, on {HOST}; the load comes from "
-        f"{context['concurrency']} client threads (Python, on the same machine), at most "
-        f"{context['max_requests']} requests or {context['max_seconds']} s per page. "
-        f"Machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.system()}, load average {context['load']} "
-        f"(before, after: other work on the machine slows every figure); "
-        f"commit {context['revision']}.",
+        f"{context['vendor']}, generated in {context['generation']}; cache: {context['cache']}. "
+        f"gunicorn, one sync worker, DEBUG off, one client (Python, same machine), "
+        f"{context['seconds']} s per page. Machine: {os.cpu_count()} CPUs, "
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.system()}, "
+        f"load average {context['load']} (before, after: other work on the machine slows every "
+        f"figure); commit {context['revision']}.",
         "",
-        "| Page | URL | Requests | Req/s | p50 (ms) | p99 (ms) | Size (KB) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"The yardstick: a bare Django view rendering a 20-item list from constants through a "
+        f"template, {context['bare_off']:.0f} req/s in the page-cache-off run and "
+        f"{context['bare_on']:.0f} in the page-cache-on run.",
+        "",
+        "| Page | URL | cache off req/s | cache off / bare | cache on req/s | cache on / bare |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for r in results:
+    for target, off, on in rows:
         lines.append(
-            f"| {r.target.label} | `{r.target.path}` | {len(r.latencies)} | {r.rate:.1f} | "
-            f"{r.percentile(50) * 1000:.0f} | {r.percentile(99) * 1000:.0f} | "
-            f"{r.size / 1024:.0f} |"
+            f"| {target.label} | `{target.path}` | {off:.1f} | "
+            f"{mark(off / context['bare_off'], TARGETS_OFF.get(target.kind))} | {on:.1f} | "
+            f"{mark(on / context['bare_on'], TARGET_ON)} |"
         )
+    if nginx_rows:
+        lines += [
+            "",
+            f"Through deploy/nginx.conf in front of two gunicorn servers (nginx's page cache); "
+            f"nginx serving a static file: {context['static']:.0f} req/s.",
+            "",
+            "| Page | via nginx req/s | / nginx static file |",
+            "|---|---:|---:|",
+        ]
+        for target, rate in nginx_rows:
+            lines.append(
+                f"| {target.label} | {rate:.1f} | {mark(rate / context['static'], TARGET_NGINX)} |"
+            )
+    if load_lines:
+        lines += ["", "Two app servers behind nginx, sharing the database, Redis and media:", ""]
+        lines += load_lines
     lines += ["", f"Reproduce: `{reproduce_command()}`", ""]
     return "\n".join(lines)
 
 
 def main():
     releases = setting("BENCH_RELEASES", 10000)
-    workers = setting("BENCH_WORKERS", 2)
+    seconds = setting("BENCH_SECONDS", 5.0)
+    load_seconds = setting("BENCH_LOAD_SECONDS", 60.0)
     concurrency = setting("BENCH_CONCURRENCY", 4)
-    max_requests = setting("BENCH_REQUESTS", 1000)
-    max_seconds = setting("BENCH_SECONDS", 15.0)
-    port = setting("BENCH_PORT", 8110)
     seed = setting("BENCH_SEED", 1)
     database_url = setting("BENCH_DATABASE_URL", "")
+    redis_url = setting("BENCH_REDIS_URL", "")
 
     workdir = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
-    server = None
+    running = []
+
+    def start(env, name):
+        server = start_server(env, workdir, name)
+        running.append(server)
+        return server
+
     try:
         if database_url:
             if not database_url.startswith(("postgres://", "postgresql://")):
@@ -367,57 +493,77 @@ def main():
             ensure_postgres_database(database_url)
         else:
             database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        env = site_environment(workdir, database_url)
+        env = site_environment(workdir, database_url, redis_url)
         print(f"Site in {workdir}, database {redact(database_url)}", flush=True)
 
         run(["migrate", "--noinput"], env, "migrate")
         run(["collectstatic", "--noinput"], env, "collectstatic")
         print(f"Generating {releases:,} releases...", flush=True)
-        output, seconds = run(
+        output, took = run(
             ["generate_releases", str(releases), "--seed", str(seed), "--clear", "--force"],
             env,
             "generate_releases",
         )
         print(output, flush=True)
         created = re.search(r"Created .*? in ([\d.]+) s \(([\d,]+) rows/s\)", output)
-        generation = (
-            f"{created[1]} s ({created[2]} rows/s)" if created else f"{seconds:.1f} s in all"
-        )
+        generation = f"{created[1]} s ({created[2]} rows/s)" if created else f"{took:.1f} s"
 
         vendor, public, targets = choose_targets(env)
         load_before = os.getloadavg()[0]
-        server = start_server(env, workdir, port, workers)
-        print(f"gunicorn on http://{HOST}:{port}/ ({workers} workers)", flush=True)
+        reference = "/bench/bare/"
+        measured = {}
+        for label, page_cache in (("off", "0"), ("on", "1")):
+            print(f"Page cache {label}: one worker, one client", flush=True)
+            server = start({**env, "DJANGO_PAGE_CACHE": page_cache}, f"cache-{label}")
+            measured[label] = pages_against(server.port, reference, targets, seconds, server.log)
+            stop(server)
+        rows = [(t, measured["off"][1][t.path], measured["on"][1][t.path]) for t in targets]
 
-        results = []
-        for target in targets:
-            size = check(port, target, workdir)
-            print(f"  {target.label}: {target.path}", flush=True)
-            result = measure(port, target, concurrency, max_requests, max_seconds)
-            result.size = size
-            if result.failures or not result.latencies:
-                raise BenchError(
-                    f"{target.label}: {len(result.failures)} of "
-                    f"{len(result.failures) + len(result.latencies)} requests failed "
-                    f"({sorted(set(map(str, result.failures)))[:5]})."
-                )
-            results.append(result)
+        nginx_rows, load_lines, static = [], [], 0.0
+        if redis_url:
+            a, b = start(env, "app-a"), start(env, "app-b")
+            port = free_port()
+            config = nginx_config(workdir / "nginx", port, [a.port, b.port], workdir / "static")
+            proxy = start_nginx(config, port)
+            running.append(proxy)
+            print("Through nginx, two app servers", flush=True)
+            static_file = Target("static file", "/static/css/site.css")
+            check(port, static_file, None)
+            static = measure(port, [static_file.path], seconds).rate
+            for target in targets:
+                check(port, target, None)
+                nginx_rows.append((target, measure(port, [target.path], seconds).rate))
+            print(f"{load_seconds:g} s of load from {concurrency} clients", flush=True)
+            mix = [t.path for t in targets] + [f"/ja/releases/?page={n}" for n in range(2, 60)]
+            load = measure(port, mix, load_seconds, concurrency)
+            load_lines = [
+                f"- {load_seconds:g} s of load from {concurrency} clients over {len(mix)} "
+                f"addresses through nginx: {len(load.latencies):,} requests, no error, "
+                f"{load.rate:.1f} req/s, p50 {load.percentile(50) * 1000:.0f} ms, "
+                f"p99 {load.percentile(99) * 1000:.0f} ms",
+                *staff_and_publication(env, a, b),
+            ]
+        else:
+            print("BENCH_REDIS_URL is not set: nginx and two-server steps skipped.", flush=True)
 
         text = report(
-            results,
             {
                 "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 "releases": releases,
                 "public": public,
                 "vendor": {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor),
                 "generation": generation,
-                "workers": workers,
-                "concurrency": concurrency,
-                "max_requests": max_requests,
-                "max_seconds": f"{max_seconds:g}",
+                "cache": "Redis" if redis_url else "local memory",
+                "seconds": f"{seconds:g}",
+                "bare_off": measured["off"][0],
+                "bare_on": measured["on"][0],
+                "static": static,
                 "revision": git_revision(),
                 "load": f"{load_before:.1f}, {os.getloadavg()[0]:.1f}",
             },
+            rows,
+            nginx_rows,
+            load_lines,
         )
         print()
         print(text)
@@ -430,8 +576,8 @@ def main():
         print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            stop_server(server)
+        for process in running:
+            stop(process)
         if os.environ.get("BENCH_KEEP") == "1":
             print(f"Kept {workdir}")
         else:

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a page from the cache costs no query (see core/cache.py).
+    "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +124,39 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The cache: Redis, shared by every app server, when REDIS_URL is set (production, and any
+# deployment with more than one process); otherwise this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "pressroom"),
+        "TIMEOUT": 600,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+# Sessions live in the database, which every app server shares; with Redis they are also
+# cached there (read from Redis, written to both). Not with the local-memory cache: another
+# process would keep serving a session from its own memory after a logout.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+# Public pages come from the cache (invalidated exactly on every change); 0 renders each one.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# How long browsers and shared proxies may keep a public page (and serve it stale while they
+# fetch it again): never past the next scheduled publication.
+HTTP_CACHE_SECONDS = int(os.environ.get("DJANGO_HTTP_CACHE_SECONDS", "60"))
+# `make bench` only: routes its reference view (bench/reference.py). Never in production.
+BENCH_REFERENCE = env_bool("DJANGO_BENCH_REFERENCE", False)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

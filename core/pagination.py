@@ -1,5 +1,21 @@
+from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from .cache import cached
+
+
+class CachedCountPaginator(Paginator):
+    """Counts once per content version (the count is the slow part of a deep archive)."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cached("count", lambda: Paginator.count.func(self), *self.count_key)
 
 
 def first_page_query(data, drop=()):
@@ -22,6 +38,14 @@ class ForgivingPaginationMixin:
     `?page=99999` the last page."""
 
     page_note = ""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Keyed by the address and its filters: the page number does not change the count.
+        filters = sorted(
+            (k, v) for k, values in self.request.GET.lists() if k != self.page_kwarg for v in values
+        )
+        key = (type(self).__name__, self.request.path, filters)
+        return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

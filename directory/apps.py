@@ -11,3 +11,8 @@ class DirectoryConfig(AppConfig):
     # content types and admin addresses (/admin/people/...) as they were.
     label = "people"
     verbose_name = _("Countries, organisations and officials")
+
+    def ready(self):
+        from core.signals import watch
+
+        watch(self)

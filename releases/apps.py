@@ -7,6 +7,10 @@ class ReleasesConfig(AppConfig):
     verbose_name = _("News releases")
 
     def ready(self):
+        from core.signals import watch
+
         from . import checks, signals  # noqa: F401 (checks registers the system checks)
+        from .models import Release
 
         signals.connect()
+        watch(self, schedule=Release.objects.publication_moments)

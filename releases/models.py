@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +72,16 @@ class ReleaseQuerySet(models.QuerySet):
             for country in countries:
                 setattr(country, name, found.get(country.pk, 0))
         return countries
+
+    def publication_moments(self):
+        """(the latest publication moment passed, the next scheduled one), None where there is
+        none: what is public changes at the next one with no write to the database."""
+        now = timezone.now()
+        moments = self.filter(status=Release.Status.PUBLISHED).aggregate(
+            last=Max("published_at", filter=Q(published_at__lte=now)),
+            next=Min("published_at", filter=Q(published_at__gt=now)),
+        )
+        return moments["last"], moments["next"]
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from core.cache import cached
 from core.pagination import ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
@@ -22,14 +23,11 @@ class HomeView(ListView):
         return Release.objects.published().with_related()[:8]
 
     def get_context_data(self, **kwargs):
-        published = Release.objects.published()
-        countries = published.count_by_country(published.countries().order_by("name"))
+        countries = cached_public_countries()
         top = sorted(countries, key=attrgetter("releases_n"), reverse=True)
+        agreements = cached("home-agreements", lambda: list(Agreement.objects.public()[:5]))
         return super().get_context_data(
-            countries=top[:12],
-            country_options=countries,
-            agreements=Agreement.objects.public()[:5],
-            **kwargs,
+            countries=top[:12], country_options=countries, agreements=agreements, **kwargs
         )
 
 
@@ -45,15 +43,12 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()
-        country_facets = list(filterset.qs.country_counts())
-        year_facets = list(filterset.qs.year_counts())
+        country_facets, year_facets = self.facets(filterset.qs, filters_of(self.request))
         if active:
-            public = Release.objects.published()
-            country_options = public.country_counts().order_by("name")
-            year_options = public.year_counts()
+            all_countries, year_options = self.facets(Release.objects.published(), [])
         else:  # the results are all the public releases: the facets are the choices
-            country_options = sorted(country_facets, key=attrgetter("name"))
-            year_options = year_facets
+            all_countries, year_options = country_facets, year_facets
+        country_options = sorted(all_countries, key=attrgetter("name"))
         selected = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
         return super().get_context_data(
             active_filters=active,
@@ -64,6 +59,14 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
             year_options=year_options,
             selected_countries={country.code for country in selected or []},
             **kwargs,
+        )
+
+    @staticmethod
+    def facets(releases, filters):
+        """The countries and years of `releases`, with counts, cached by their `filters`."""
+        return (
+            cached("country-facets", lambda: list(releases.country_counts()), filters),
+            cached("year-facets", lambda: list(releases.year_counts()), filters),
         )
 
 
@@ -99,14 +102,16 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
         form = self.filterset.form
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
         public = Agreement.objects.public()
-        countries = Country.objects.filter(agreements__in=public).distinct()
+        countries = Country.objects.filter(agreements__in=public).distinct().order_by("name")
         # The download holds what the list shows: the filters it applies, not those it ignores.
         csv_query = first_page_query(self.request.GET, drop=self.filterset.form.errors)
         return super().get_context_data(
             csv_query=csv_query,
             ignored_filters=self.filterset.ignored_filters(),
-            country_options=countries.order_by("name"),
-            year_options=public.dates("signed_on", "year", order="DESC"),
+            country_options=cached("agreement-countries", lambda: list(countries)),
+            year_options=cached(
+                "agreement-years", lambda: list(public.dates("signed_on", "year", order="DESC"))
+            ),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},
             **kwargs,
@@ -122,8 +127,7 @@ class CountryListView(ListView):
     template_name = "releases/country_list.html"
 
     def get_queryset(self):
-        published = Release.objects.published()
-        return published.count_by_country(published.countries().order_by("name"))
+        return cached_public_countries()
 
 
 class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
@@ -143,8 +147,11 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset):
-        found = Release.objects.published().count_by_country(
-            queryset.filter(code=self.kwargs["code"].upper())
+        code = self.kwargs["code"].upper()
+        found = cached(
+            "country",
+            lambda: Release.objects.published().count_by_country(queryset.filter(code=code)),
+            code,
         )
         if not found:
             raise Http404
@@ -191,3 +198,17 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         agreements = Agreement.objects.public().filter(signatories=self.object)
         return super().get_context_data(agreements=agreements, **kwargs)
+
+
+def filters_of(request):
+    """The query string without the page number: what a list's aggregates depend on."""
+    return sorted((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
+
+
+def cached_public_countries():
+    """The countries of public releases by name, each with its public counts."""
+    published = Release.objects.published()
+    return cached(
+        "public-countries",
+        lambda: published.count_by_country(published.countries().order_by("name")),
+    )

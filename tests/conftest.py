@@ -136,3 +136,11 @@ def database_down(db, tmp_path):
     yield
     broken.close()
     connections["default"] = working
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests empty the database without signals: nothing one cached may reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.cache import content_changed
 from devdata import synthetic
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             result = synthetic.generate(count, seed=seed, batch_size=batch_size, progress=progress)
         except LookupError as error:
             raise CommandError(str(error)) from error
+        content_changed()  # bulk writes send no signal: cached pages must show the new releases
         if options["verbosity"] > 1:
             for label, n in sorted(result.rows.items()):
                 self.stdout.write(f"  {label}: {n}")

@@ -1,0 +1,226 @@
+"""The shared cache of public pages and aggregates, invalidated exactly, and HTTP caching.
+
+Every key holds the *content version*, a token kept in the cache itself, so reading it costs
+no query. When content changes (`core.signals` watches the content apps), the version is
+replaced once the transaction commits; every app server sharing the cache then reads the
+new version at its next request and no longer finds what was stored under the old one,
+which simply expires. Scheduled publication needs no write at all: nothing is cached past
+the next scheduled moment.
+
+Pages (`PageCacheMiddleware`) and aggregates (`cached`) are only shared when they cannot
+depend on who asks: a response that sets a cookie, varies on `Cookie` (it read the session
+or a CSRF token), carries a CSP nonce (single-use by definition) or sets its own
+`Cache-Control` (admin, preview: `private, no-store`) is neither stored nor marked public.
+"""
+
+import hashlib
+import math
+import secrets
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, has_vary_header
+from django.utils.http import http_date, parse_http_date_safe
+
+VERSION_KEY = "content:version"
+_MISSING = object()
+# Functions returning (the latest publication moment passed, the next one to come) as aware
+# datetimes or None; apps register theirs with `core.signals.watch`.
+schedules = []
+# The version read at the start of the current request, so that a page reads it once.
+_request_version = ContextVar("content_version", default=None)
+
+
+def _new_version():
+    # Microseconds since the epoch (the moment of the change, used for Last-Modified) and a
+    # few random bits so two servers changing content in the same microsecond still differ.
+    return f"{time.time_ns() // 1000}.{secrets.token_hex(3)}"
+
+
+def content_version():
+    version = _request_version.get()
+    if version is None:
+        version = cache.get(VERSION_KEY)
+    if version is None:  # first use, or evicted: any new token is safe, one wins
+        version = _new_version()
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def bump():
+    """Content changed: nothing cached before this moment is used again, on any server."""
+    cache.set(VERSION_KEY, _new_version(), None)
+    _request_version.set(None)
+
+
+def _bump_after_commit():
+    bump()
+
+
+def changes_pending(using=None):
+    """True inside a transaction that changed content: until it commits, this connection sees
+    rows that others do not, so it must neither read nor fill the shared cache."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and any(
+        func is _bump_after_commit for _savepoints, func, _robust in connection.run_on_commit
+    )
+
+
+def content_changed(using=None):
+    """Call after writing content by other means than the ORM's signals (bulk writes)."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        bump()
+    elif not changes_pending(using):
+        # On commit, not now: a server could otherwise cache the old rows under the new
+        # version. Robust: a cache outage must not turn a committed save into an error.
+        transaction.on_commit(_bump_after_commit, using=using, robust=True)
+
+
+def _moments():
+    """(latest publication passed, next scheduled publication), as timestamps or None."""
+    now = time.time()
+    key = f"content:{content_version()}:moments"
+    value = cache.get(key) if not changes_pending() else None
+    if value is None or (value[1] is not None and value[1] <= now):
+        passed, upcoming = [], []
+        for schedule in schedules:
+            last, following = schedule()
+            passed += [last.timestamp()] if last else []
+            upcoming += [following.timestamp()] if following else []
+        value = (max(passed, default=None), min(upcoming, default=None))
+        if not changes_pending():
+            cache.set(key, value, _seconds_until(value[1], cache.default_timeout))
+    return value
+
+
+def _seconds_until(moment, cap):
+    if moment is None:
+        return cap
+    return max(0, min(cap, math.floor(moment - time.time())))
+
+
+def timeout():
+    """How long anything may be cached now: never past the next scheduled publication."""
+    return _seconds_until(_moments()[1], cache.default_timeout)
+
+
+def _digest(*parts):
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+def cached(name, compute, *parts):
+    """`compute()`, computed once per content version, language and `parts` for all servers."""
+    if changes_pending():
+        return compute()
+    key = f"content:{content_version()}:{name}:{_digest(translation.get_language(), *parts)}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        seconds = timeout()
+        if seconds:
+            cache.set(key, value, seconds)
+    return value
+
+
+def cached_rows(queryset):
+    """The rows of `queryset` (a list), from the cache: the key is its SQL."""
+    return cached("rows", lambda: list(queryset), *_identity(queryset))
+
+
+def cached_count(queryset):
+    return cached("count", queryset.count, *_identity(queryset))
+
+
+def _identity(queryset):
+    return queryset.model._meta.label, str(queryset.query), queryset._prefetch_related_lookups
+
+
+def _shareable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and not response.has_header("Cache-Control")
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
+        and "'nonce-" not in response.get("Content-Security-Policy-Report-Only", "")
+    )
+
+
+def _cache_control(response, upcoming):
+    """Short shared caching, ending (stale copies too) at the next scheduled publication."""
+    cap = _seconds_until(upcoming, 10**9)
+    max_age = min(settings.HTTP_CACHE_SECONDS, cap)
+    stale = min(settings.HTTP_CACHE_SECONDS, cap - max_age)
+    response["Cache-Control"] = (
+        f"public, max-age={max_age}, s-maxage={max_age}, stale-while-revalidate={stale}"
+    )
+
+
+class PageCacheMiddleware:
+    """Public pages from the shared cache, each with `ETag`, `Last-Modified` and a public
+    `Cache-Control`, answering conditional requests with 304.
+
+    It sits before the session middleware, so a page from the cache costs two cache reads (the
+    version, the page) and no query. What is stored is the response as it left every inner
+    middleware, headers included: the CSP header sent with a cached body is the one made for
+    it. `PAGE_CACHE = False` renders every page (the validators and 304s remain).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        reset = _request_version.set(None)
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(reset)
+
+    def _respond(self, request):
+        version = content_version()
+        _request_version.set(version)
+        key = None
+        if settings.PAGE_CACHE and not changes_pending():
+            language = translation.get_language_from_request(request, check_path=True)
+            key = f"content:{version}:page:{_digest(language, request.build_absolute_uri())}"
+            entry = cache.get(key)
+            if entry is not None:
+                content, headers, upcoming = entry
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return self._finish(request, response, upcoming)
+        response = self.get_response(request)
+        # A page made from uncommitted rows is nobody else's business: it may be rolled back.
+        if not _shareable(response) or changes_pending():
+            return response
+        last_passed, upcoming = _moments()
+        if not response.has_header("ETag"):
+            representation = (response.content, response.get("Content-Type", ""))
+            response["ETag"] = f'"{_digest(*representation)}"'
+        if not response.has_header("Last-Modified"):
+            changed = int(version.split(".")[0]) / 1e6
+            response["Last-Modified"] = http_date(max(changed, last_passed or 0))
+        seconds = _seconds_until(upcoming, cache.default_timeout)
+        if key and seconds:
+            cache.set(key, (response.content, dict(response.items()), upcoming), seconds)
+            response["X-Page-Cache"] = "miss"
+        return self._finish(request, response, upcoming)
+
+    def _finish(self, request, response, upcoming):
+        _cache_control(response, upcoming)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
