@@ -40,6 +40,7 @@ feeds = [
 
 urlpatterns += i18n_patterns(
     path("releases/feed/", include((feeds, "feeds"))),
+    path("alerts/", include("alerts.urls")),
     path("", include("releases.urls")),
 )
 

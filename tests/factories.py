@@ -155,3 +155,16 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     caption_en = "Photo"
     credit_ja = "ROTOBO"
     credit_en = "ROTOBO"
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed e-mail alert; `query` is a list's normalised filters ("" for every release)."""
+
+    class Meta:
+        model = "alerts.Subscription"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    query = ""
+    language = "en"
+    requested_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

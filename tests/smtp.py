@@ -1,0 +1,44 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd), on a port the system chooses, that keeps what it
+receives: tests and the alerts benchmark send through it and read the messages back."""
+
+import email
+import threading
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        with self.received:
+            self.messages.append(message)
+            self.received.notify_all()
+        return "250 Message accepted"
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+
+class FreePortController(Controller):
+    """aiosmtpd binds port 0, then learns which port it got before its first connection."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+def start_smtp():
+    inbox = Inbox()
+    controller = FreePortController(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    return controller, inbox
