@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from releases.feeds import ReleaseAtomFeed, ReleaseFeed
+from releases.feeds import ReleaseAtomFeed, ReleaseFeed, feed_stylesheet
 from releases.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -36,6 +36,7 @@ urlpatterns = [
 feeds = [
     path("rss/", ReleaseFeed.as_view(), name="rss"),
     path("atom/", ReleaseAtomFeed.as_view(), name="atom"),
+    path("style.xsl", feed_stylesheet, name="style"),
 ]
 
 urlpatterns += i18n_patterns(
