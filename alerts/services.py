@@ -24,9 +24,11 @@ logger = logging.getLogger(__name__)
 DIGEST_WINDOW = datetime.timedelta(days=7)
 
 
-def canonical_query(data):
-    """`data` (a QueryDict) as the release list normalises its filters."""
-    return ReleaseFilter(data, queryset=Release.objects.none()).canonical_query()
+def read_filters(data):
+    """The list filters in `data` (a QueryDict): (query string as the list normalises it, the
+    filters as the list describes them)."""
+    filterset = ReleaseFilter(data, queryset=Release.objects.none())
+    return filterset.canonical_query(), filterset.active_filters()
 
 
 def request_subscription(*, email, query, language, frequency, client):

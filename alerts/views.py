@@ -24,23 +24,24 @@ class SubscribeView(FormView):
     template_name = "alerts/subscribe.html"
     form_class = SubscribeForm
 
-    def get_initial(self):
-        return {"filters": services.canonical_query(self.request.GET)}
+    def filters(self):
+        """(normalised query, description) of the list's filters: posted, or in the address."""
+        if not hasattr(self, "_filters"):
+            data = self.request.GET
+            if self.request.method == "POST":
+                data = QueryDict(self.request.POST.get("filters", "")[:2000].lstrip("?"))
+            self._filters = services.read_filters(data)
+        return self._filters
 
-    def query(self, form=None):
-        if form is not None and form.is_bound:
-            raw = (form.data.get("filters") or "")[:2000].lstrip("?")
-            return services.canonical_query(QueryDict(raw))
-        return self.get_initial()["filters"]
+    def get_initial(self):
+        return {"filters": self.filters()[0]}
 
     def get_context_data(self, **kwargs):
-        query = self.query(kwargs.get("form"))
-        return super().get_context_data(
-            filters=describe(query), list_url=list_path(query), **kwargs
-        )
+        query, filters = self.filters()
+        return super().get_context_data(filters=filters, list_url=list_path(query), **kwargs)
 
     def form_valid(self, form):
-        query = self.query(form)
+        query = self.filters()[0]
         allowed = services.request_subscription(
             email=form.cleaned_data["email"],
             query=query,
