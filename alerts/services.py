@@ -1,6 +1,7 @@
 """Subscribing, confirming and unsubscribing; sending each release to each subscription once."""
 
 import datetime
+import itertools
 import logging
 import smtplib
 from collections import defaultdict
@@ -20,6 +21,7 @@ from .models import Delivery, Subscription, new_token, normalize_address
 
 logger = logging.getLogger(__name__)
 
+BATCH = 100
 # A digest looks this far back, so a worker stopped for a few days loses nothing.
 DIGEST_WINDOW = datetime.timedelta(days=7)
 
@@ -140,30 +142,40 @@ def send_digests():
 
 
 def _send(batches):
-    """Hand each (subscription, releases) to the mail server over one connection."""
+    """Hand each (subscription, releases) to the mail server over one connection.
+
+    Each message is sent inside a savepoint that records its deliveries: if the server does not
+    take it, the record goes; if another worker recorded it first, the constraint stops this
+    one. A transaction commits every BATCH messages (one commit per message would make the disk
+    the bottleneck); if the worker process dies in between, at most those messages can go out
+    twice. A server error ends the run after committing what was sent, and is raised for a
+    retry.
+    """
     sent = 0
     descriptions = {}
+    batches = iter(batches)
     with get_connection() as connection:
-        for subscription, releases in batches:
-            message = alert_message(subscription, releases, descriptions)
-            try:
-                sent += _deliver(connection, subscription, releases, message)
-            except smtplib.SMTPRecipientsRefused:
-                logger.warning(
-                    "Alert refused by the mail server for subscription %s", subscription.pk
-                )
+        while chunk := list(itertools.islice(batches, BATCH)):
+            failure = None
+            with transaction.atomic():
+                for subscription, releases in chunk:
+                    message = alert_message(subscription, releases, descriptions)
+                    try:
+                        with transaction.atomic():
+                            Delivery.objects.bulk_create(
+                                Delivery(subscription=subscription, release=release)
+                                for release in releases
+                            )
+                            connection.send_messages([message])
+                    except IntegrityError:
+                        continue  # sent by another worker
+                    except smtplib.SMTPRecipientsRefused:
+                        logger.warning("Alert refused for subscription %s", subscription.pk)
+                        continue
+                    except (smtplib.SMTPException, OSError) as error:
+                        failure = error
+                        break
+                    sent += 1
+            if failure is not None:
+                raise failure
     return sent
-
-
-def _deliver(connection, subscription, releases, message):
-    """Record the delivery and send, in one transaction: if the server refuses the message the
-    record goes; if another worker recorded it first, the constraint stops this one."""
-    try:
-        with transaction.atomic():
-            Delivery.objects.bulk_create(
-                Delivery(subscription=subscription, release=release) for release in releases
-            )
-            connection.send_messages([message])
-    except IntegrityError:
-        return 0
-    return 1

@@ -3,6 +3,7 @@ receives: tests and the alerts benchmark send through it and read the messages b
 
 import email
 import threading
+import time
 from email import policy
 
 from aiosmtpd.controller import Controller
@@ -11,6 +12,7 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.arrivals = []  # time.monotonic() of each message
         self.lock = threading.Lock()
         self.received = threading.Condition(self.lock)
 
@@ -18,6 +20,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         with self.received:
             self.messages.append(message)
+            self.arrivals.append(time.monotonic())
             self.received.notify_all()
         return "250 Message accepted"
 
@@ -27,6 +30,7 @@ class Inbox:
     def clear(self):
         with self.lock:
             self.messages.clear()
+            self.arrivals.clear()
 
 
 class FreePortController(Controller):
