@@ -49,11 +49,12 @@ def make_subscriptions(count, seed):
     from django.utils import timezone
 
     from alerts.models import Subscription
-    from people.models import Country, Official
+    from releases.models import Release
 
     rng = random.Random(seed)
-    countries = list(Country.objects.public().values_list("code", flat=True))
-    officials = list(Official.objects.public().values_list("slug", flat=True)[:200])
+    public = Release.objects.published()
+    countries = list(public.countries().values_list("code", flat=True))
+    officials = list(public.officials().values_list("slug", flat=True)[:200])
     Subscription.objects.all().delete()
     confirmed = timezone.now() - datetime.timedelta(days=1)
     rows = []

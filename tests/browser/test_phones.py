@@ -3,8 +3,7 @@ sideways, no column is hidden and no title is cut."""
 
 import pytest
 
-from people.models import Official
-from releases.models import Agreement
+from releases.models import Agreement, Release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ CUT_OFF = """() => {
 
 
 def public_pages(language):
-    official = Official.objects.public().first()
+    official = Release.objects.published().officials().first()
     agreement = Agreement.objects.public().first()
     return {
         "home": f"/{language}/",
