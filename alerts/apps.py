@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,5 +13,3 @@ class AlertsConfig(AppConfig):
 
         release_published.connect(signals.enqueue_alerts, dispatch_uid="alerts.published")
         release_scheduled.connect(signals.enqueue_alerts, dispatch_uid="alerts.scheduled")
-        # The daily digest re-enqueues itself; `migrate` (every deploy, `make run`) starts it.
-        post_migrate.connect(signals.schedule_digest, sender=self, dispatch_uid="alerts.digest")

@@ -374,3 +374,15 @@ def test_asking_again_for_a_followed_list_sends_the_manage_link_only(client, mai
     (message,) = mailbox.messages
     assert "/en/alerts/manage/" in body(message)
     assert Subscription.objects.count() == 1
+
+
+def test_a_subscription_request_starts_the_daily_run_once(client, mailbox):
+    from django_tasks_db.models import DBTaskResult
+
+    from alerts.tasks import send_daily_digests
+
+    daily = DBTaskResult.objects.filter(task_path=send_daily_digests.module_path)
+    assert not daily.exists()
+    subscribe(client)
+    subscribe(client, email="second@example.org")
+    assert daily.filter(status="READY").count() == 1

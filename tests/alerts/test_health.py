@@ -27,3 +27,13 @@ def test_queue_is_unhealthy_when_a_due_task_waits_too_long(settings, run_after):
     later = timezone.now() + datetime.timedelta(minutes=7)
     with time_machine.travel(later), pytest.raises(RuntimeError, match="waited"):
         task_queue()
+
+
+def test_healthz_names_the_queue_when_it_falls_behind(client, settings):
+    settings.ALERTS_QUEUE_MAX_LAG = 300
+    send_release_alerts.enqueue(1)
+    later = timezone.now() + datetime.timedelta(minutes=7)
+    with time_machine.travel(later):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["task_queue"]
