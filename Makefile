@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench bench-scale clean locks
+.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts clean locks
 
 install: $(STAMP) messages
 
@@ -28,6 +28,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_users --site http://$(HOST):$(PORT)
+	@# The task worker (e-mail alerts) runs beside the server and stops with it (Ctrl+C reaches both).
+	$(BIN)/python manage.py db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -55,6 +57,11 @@ bench: install
 # ratios, written to bench/results/scale-*.md. Settings: see bench/scale.py (SCALE_*).
 bench-scale: install
 	$(BIN)/python bench/scale.py
+
+# A release published at 100,000 releases and 10,000 subscriptions: how long until every alert
+# is handed to a local SMTP server. Settings: see bench/alerts_bench.py (BENCH_*).
+bench-alerts: install
+	$(BIN)/python bench/alerts_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "directory",
     "releases",
     "api",
+    "alerts",
 ]
 # Development data (devdata/: the demo release, synthetic releases, a local admin login) is not
 # product: installed with DEBUG, or where DJANGO_DEVDATA=1 (the benchmark's production-like site).
@@ -94,7 +97,12 @@ MIDDLEWARE = [
 ]
 
 # What /healthz checks: dotted paths of functions that raise when their service fails.
-HEALTH_CHECKS = ["core.health.database", "core.health.cache", "core.health.storage"]
+HEALTH_CHECKS = [
+    "core.health.database",
+    "core.health.cache",
+    "core.health.storage",
+    "alerts.health.task_queue",
+]
 
 ROOT_URLCONF = "config.urls"
 
@@ -325,3 +333,33 @@ SPECTACULAR_SETTINGS = {
         "AgreementRoleEnum": "releases.models.ReleaseAgreement.Role",
     },
 }
+
+# Background tasks (e-mail alerts): django-tasks with its database backend. A task is a row
+# written in the same transaction as the change that asks for it, and `manage.py db_worker`
+# runs it; no other server is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail. Without a mail server (a laptop), messages are printed on the console.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "JOGMEC <news@localhost>")
+# Links in e-mail are absolute: the site's public address, without a trailing slash.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail alerts: unconfirmed requests expire; limits stop the form flooding a stranger's inbox.
+ALERTS_CONFIRM_HOURS = 48
+ALERTS_REQUESTS_PER_ADDRESS = 3  # confirmation messages to one address per day
+ALERTS_REQUESTS_PER_CLIENT = 20  # subscription requests from one client address per hour
+ALERTS_MAX_PER_ADDRESS = 30  # filters one address can follow
+ALERTS_DIGEST_HOUR = int(os.environ.get("DJANGO_ALERTS_DIGEST_HOUR", "8"))  # local time
+# /healthz reports the queue as behind when a due task has waited longer than this.
+ALERTS_QUEUE_MAX_LAG = int(os.environ.get("DJANGO_ALERTS_QUEUE_MAX_LAG", "300"))

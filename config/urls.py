@@ -7,7 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from releases.feeds import ReleaseAtomFeed, ReleaseFeed
+from releases.feeds import ReleaseAtomFeed, ReleaseFeed, feed_stylesheet
 from releases.media import photo_file
 from releases.sitemaps import SITEMAPS
 
@@ -36,10 +36,12 @@ urlpatterns = [
 feeds = [
     path("rss/", ReleaseFeed.as_view(), name="rss"),
     path("atom/", ReleaseAtomFeed.as_view(), name="atom"),
+    path("style.xsl", feed_stylesheet, name="style"),
 ]
 
 urlpatterns += i18n_patterns(
     path("releases/feed/", include((feeds, "feeds"))),
+    path("alerts/", include("alerts.urls")),
     path("", include("releases.urls")),
 )
 

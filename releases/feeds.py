@@ -5,15 +5,26 @@
 invalid values are left out as the list leaves them out. Only public releases, newest first
 (most relevant first when searching, as on the list). Each item carries its lead photo as an
 enclosure and as Media RSS `media:content`, with the photo's caption and credit.
+
+Both feeds name an XSL stylesheet (`<?xml-stylesheet?>`, feeds:style) and go out as
+`application/xml`, the type browsers apply it to: opened in a browser, a feed is a readable
+page in its language; feed readers ignore the instruction and read the same XML.
 """
 
 import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import (
+    Atom1Feed,
+    Enclosure,
+    Rss201rev2Feed,
+    SimplerXMLGenerator,
+    Stylesheet,
+)
 from django.utils.translation import gettext as _
 
 from core.pagination import first_page_query
@@ -40,7 +51,9 @@ def xml_safe(value):
 
 class MediaMixin:
     """Media RSS for the lead photo: <media:content> with <media:credit> and its caption;
-    and text made safe for XML."""
+    text made safe for XML; served as XML that browsers style."""
+
+    content_type = "application/xml; charset=utf-8"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
@@ -77,6 +90,17 @@ class MediaRssFeed(MediaMixin, Rss201rev2Feed):
 
 
 class MediaAtomFeed(MediaMixin, Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write() with the stylesheet instruction that RssFeed.write() adds.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 
@@ -123,6 +147,11 @@ class ReleaseFeed(Feed):
         url = self.request.path
         query = self._query()
         return f"{url}?{query}" if query else url
+
+    def stylesheets(self, filterset):
+        url = reverse("feeds:style")
+        query = self._query()
+        return [Stylesheet(f"{url}?{query}" if query else url, mimetype="text/xsl")]
 
     def _query(self):
         return first_page_query(self.request.GET)
@@ -176,3 +205,13 @@ class ReleaseFeed(Feed):
 class ReleaseAtomFeed(ReleaseFeed):
     feed_type = MediaAtomFeed
     subtitle = ReleaseFeed.description
+
+
+def feed_stylesheet(request):
+    """The XSL stylesheet of the feeds, in the page's language, linking the e-mail alert and the
+    calendar of the same filters (its query string is the feed's)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    response = render(request, "releases/feed.xsl", {"query": query.urlencode()})
+    response["Content-Type"] = "text/xsl; charset=utf-8"
+    return response

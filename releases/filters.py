@@ -177,6 +177,29 @@ class ReleaseFilter(ExplainedFilterSet):
     def filter_official(self, queryset, name, value):
         return queryset.for_official(value)
 
+    def canonical_query(self):
+        """The valid filters as a query string in a fixed order, countries sorted: lists that
+        show the same releases give the same string (an e-mail alert stores it)."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        query = QueryDict(mutable=True)
+        if data.get("q"):
+            query["q"] = data["q"]
+        countries = sorted(country.code for country in data.get("country") or [])
+        if countries:
+            query.setlist("country", countries)
+        for key in ("year", "month", "agreement"):
+            if data.get(key):
+                query[key] = str(data[key])
+        for key in ("from", "to"):
+            if data.get(key):
+                query[key] = data[key].isoformat()
+        if data.get("official"):
+            query["official"] = data["official"].slug
+        return query.urlencode()
+
     def active_filters(self):
         """The valid filters in use, each a removable chip: {label, value, remove}, where
         `remove` is the query string of the same list without that filter."""

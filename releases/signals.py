@@ -10,10 +10,14 @@ computes the text itself).
 
 Posts are not followed: a meeting keeps the title an official held on its day, copied from the
 post when the participant was added, so renaming a post changes no release.
+
+This module also defines the publishing workflow's own signals, for apps above this one (alerts)
+to act on; releases imports none of their receivers.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import Signal
 
 from directory.models import Country, Official, Organization
 
@@ -28,6 +32,11 @@ from .models import (
     Section,
 )
 from .search import refresh_search_text, releases_showing
+
+# Sent by the workflow inside its transaction. A release became public now (argument: release).
+release_published = Signal()
+# A release will become public at release.published_at, a future moment (argument: release).
+release_scheduled = Signal()
 
 
 class _PendingRefresh:

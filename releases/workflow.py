@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Release
+from .signals import release_published, release_scheduled
 
 PUBLISH_PERMISSION = "releases.publish_release"
 
@@ -139,6 +140,7 @@ def publish(release, user):
     fresh.published_at = timezone.now()
     fresh.published_by = user
     fresh.save(update_fields=["status", "published_at", "published_by"])
+    release_published.send(sender=Release, release=fresh)
     return _apply(release, fresh)
 
 
@@ -152,6 +154,7 @@ def schedule(release, user, at):
     fresh.published_at = at
     fresh.published_by = user
     fresh.save(update_fields=["status", "published_at", "published_by"])
+    release_scheduled.send(sender=Release, release=fresh)
     return _apply(release, fresh)
 
 

@@ -175,3 +175,16 @@ class PhotoFactory(factory.django.DjangoModelFactory):
         `PhotoFactory(with_renditions=False)` is a photo whose renditions are not made yet."""
         if create and extracted is not False:
             make_renditions(photo)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed e-mail alert; `query` is a list's normalised filters ("" for every release)."""
+
+    class Meta:
+        model = "alerts.Subscription"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    query = ""
+    language = "en"
+    requested_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

@@ -25,7 +25,7 @@ def test_all_well_is_200_json(client):
     assert response.json() == {
         "status": "ok",
         "failing": [],
-        "checks": {"database": "ok", "cache": "ok", "storage": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "storage": "ok", "task_queue": "ok"},
     }
     assert "no-store" in response["Cache-Control"]
 

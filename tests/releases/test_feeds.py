@@ -39,14 +39,14 @@ def parse(content):
 def rss(client, path="/ja/releases/feed/rss/", **params):
     response = client.get(path, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert response["Content-Type"] == "application/xml; charset=utf-8"  # browsers apply the XSL
     return parse(response.content).find("channel")
 
 
 def atom(client, path="/ja/releases/feed/atom/", **params):
     response = client.get(path, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
     return parse(response.content)
 
 
@@ -306,3 +306,32 @@ def test_the_list_page_links_to_the_feed_of_what_it_shows(client, releases):
     assert links["application/rss+xml"] == "/en/releases/feed/rss/?country=KZ"
     assert links["application/atom+xml"] == "/en/releases/feed/atom/?country=KZ"
     assert rss_slugs(rss(client, links["application/rss+xml"])) == ["kz"]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feeds_name_their_stylesheet_with_the_same_filters(client, kind):
+    content = client.get(f"/en/releases/feed/{kind}/?country=KZ&page=2").content.decode()
+    declaration, instruction, _ = content.split("?>", 2)
+    assert declaration.startswith("<?xml version")
+    assert instruction.strip() == (
+        '<?xml-stylesheet href="/en/releases/feed/style.xsl?country=KZ" media="screen" '
+        'type="text/xsl"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "What is this page?"), ("ja", "このページは何ですか")]
+)
+def test_feed_stylesheet_is_xslt_in_the_feeds_language_linking_alerts_and_calendar(
+    client, lang, words
+):
+    response = client.get(f"/{lang}/releases/feed/style.xsl?country=KZ&year=2025")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/xsl; charset=utf-8"
+    root = parse(response.content)
+    assert root.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
+    text = response.content.decode()
+    assert words in text
+    assert f'href="/{lang}/alerts/?country=KZ&amp;year=2025"' in text
+    assert f'href="/{lang}/meetings.ics?country=KZ&amp;year=2025"' in text
+    assert "<script" not in text and "style=" not in text  # nothing the CSP would block

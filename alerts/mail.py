@@ -1,0 +1,119 @@
+"""The messages: the confirmation request, and the alerts (one release, or a daily digest)."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from releases.filters import ReleaseFilter
+from releases.models import Release
+
+MANAGE_SALT = "alerts.manage"
+
+
+def manage_token(email):
+    """The address, signed: the link to manage its subscriptions needs no account."""
+    return signing.dumps(email, salt=MANAGE_SALT)
+
+
+def address_from_token(token):
+    """The address a manage token was made for, or None."""
+    try:
+        return signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def list_path(query):
+    path = reverse("releases:list")
+    return f"{path}?{query}" if query else path
+
+
+def describe(query):
+    """The filters of `query` as the list shows them: [{label, value, remove}]."""
+    filterset = ReleaseFilter(QueryDict(query), queryset=Release.objects.none())
+    return filterset.active_filters()
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def confirmation_message(subscription):
+    """Only our own words and the link: nothing the person who filled in the form typed, so the
+    form cannot carry a message to a stranger's inbox."""
+    with override(subscription.language):
+        url = absolute(reverse("alerts:confirm", args=[subscription.token]))
+        body = render_to_string(
+            "alerts/email/confirm.txt",
+            {"url": url, "hours": settings.ALERTS_CONFIRM_HOURS},
+        )
+        subject = _("Confirm your e-mail alert for JOGMEC news releases")
+    return EmailMessage(subject, body, to=[subscription.email])
+
+
+def alert_message(subscription, releases, descriptions=None):
+    """An alert about `releases` (one, or a day's), in the subscription's language, plain text
+    and HTML, with one-click unsubscribe (RFC 8058) and a link to manage every subscription."""
+    with override(subscription.language):
+        if descriptions is None:
+            descriptions = {}
+        key = (subscription.query, subscription.language)
+        if key not in descriptions:
+            descriptions[key] = describe(subscription.query)
+        unsubscribe = absolute(reverse("alerts:unsubscribe", args=[subscription.token]))
+        context = {
+            "releases": [
+                {
+                    "title": one_line(release.title),
+                    "published_at": release.published_at,
+                    "lead": release.lead,
+                    "countries": [country.name for country in release.countries.all()],
+                    "url": absolute(release.get_absolute_url()),
+                }
+                for release in releases
+            ],
+            "filters": descriptions[key],
+            "list_url": absolute(list_path(subscription.query)),
+            "unsubscribe_url": unsubscribe,
+            "manage_url": absolute(
+                reverse("alerts:manage", args=[manage_token(subscription.email)])
+            ),
+        }
+        if len(releases) == 1:
+            subject = _("New release: %(title)s") % {"title": context["releases"][0]["title"]}
+        else:
+            subject = ngettext("%(count)d new release", "%(count)d new releases", len(releases)) % {
+                "count": len(releases)
+            }
+        text = render_to_string("alerts/email/alert.txt", context)
+        html = render_to_string("alerts/email/alert.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[subscription.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def already_subscribed_message(subscription):
+    """To an address that asks again for a list it follows: our words and the manage link."""
+    with override(subscription.language):
+        url = absolute(reverse("alerts:manage", args=[manage_token(subscription.email)]))
+        body = render_to_string("alerts/email/already.txt", {"url": url})
+        subject = _("Your e-mail alerts for JOGMEC news releases")
+    return EmailMessage(subject, body, to=[subscription.email])
