@@ -8,11 +8,19 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from core.views import set_translation_mode
 from releases.feeds import ReleaseAtomFeed, ReleaseFeed
 from releases.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path(
+        "admin/translation-mode/",
+        admin.site.admin_view(set_translation_mode),
+        name="translation_mode",
+    ),
     path("admin/", admin.site.urls),
+    # The admin's language switch (set_language): the admin has no language prefix.
+    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "sitemap.xml",
         sitemap_views.index,

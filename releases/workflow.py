@@ -18,7 +18,9 @@ PUBLISH = "publish"
 SCHEDULE = "schedule"
 UNPUBLISH = "unpublish"
 WITHDRAW = "withdraw"
-ACTIONS = (PUBLISH, SCHEDULE, UNPUBLISH, WITHDRAW)
+# A release of the past, entered now from the archive, public with its original date.
+ARCHIVE = "archive"
+ACTIONS = (PUBLISH, SCHEDULE, UNPUBLISH, WITHDRAW, ARCHIVE)
 
 
 def can_publish(user):
@@ -55,6 +57,7 @@ def check(release, action, *, at=None, reason_ja=""):
         SCHEDULE: {"draft", "scheduled"},
         UNPUBLISH: {"scheduled", "published", "withdrawn"},
         WITHDRAW: {"published"},
+        ARCHIVE: {"draft"},
     }[action]
     if current not in allowed:
         messages = {
@@ -64,6 +67,7 @@ def check(release, action, *, at=None, reason_ja=""):
             ),
             UNPUBLISH: _("This release is a draft already."),
             WITHDRAW: _("Only a release that is public can be withdrawn."),
+            ARCHIVE: _("Only a draft can be published with an earlier date."),
         }
         raise ValidationError(messages[action], code="invalid_transition")
     if action == SCHEDULE:
@@ -73,6 +77,16 @@ def check(release, action, *, at=None, reason_ja=""):
             raise ValidationError(
                 _("The publication time must be in the future; use “Publish now” instead."),
                 code="past",
+            )
+    if action == ARCHIVE:
+        if at is None:
+            raise ValidationError(
+                _("Enter the date and time the release was first published."), code="required"
+            )
+        if at > timezone.now():
+            raise ValidationError(
+                _("This time is still to come; use “Schedule” for a future publication."),
+                code="future",
             )
     if action == WITHDRAW and not (reason_ja or "").strip():
         raise ValidationError(
@@ -122,6 +136,20 @@ def schedule(release, user, at):
     check_permission(user)
     fresh = _locked(release)
     check(fresh, SCHEDULE, at=at)
+    fresh.status = Release.Status.PUBLISHED
+    fresh.published_at = at
+    fresh.published_by = user
+    fresh.save(update_fields=["status", "published_at", "published_by"])
+    return _apply(release, fresh)
+
+
+@transaction.atomic
+def publish_archived(release, user, at):
+    """Make a past release public with its original publication time `at` (not now): lists
+    and feeds, ordered by that time, show it in its true place, not as news."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, ARCHIVE, at=at)
     fresh.status = Release.Status.PUBLISHED
     fresh.published_at = at
     fresh.published_by = user

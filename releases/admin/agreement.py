@@ -2,11 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-)
 
 from core.admin import LockedVersionAdmin
+from core.bilingual import BilingualAdmin
 from core.locking import VersionLockForm
 
 from ..models import (
@@ -37,7 +35,7 @@ class AgreementReleaseInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+class AgreementAdmin(LockedVersionAdmin, BilingualAdmin):
     form = AgreementForm
     list_display = ["title", "kind", "country", "signed_on", "party_names", "release_count"]
     list_filter = ["kind", "signed_on", ("country", admin.RelatedOnlyFieldListFilter)]

@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationTabularInline,
-)
 from reversion.admin import VersionAdmin
+
+from core.bilingual import BilingualAdmin, BilingualTabularInline
 
 from ..models import (
     Meeting,
@@ -14,7 +12,7 @@ from ..search import refresh_search_text
 from ..services import sync_release_countries
 
 
-class MeetingParticipantInline(TranslationTabularInline):
+class MeetingParticipantInline(BilingualTabularInline):
     model = MeetingParticipant
     extra = 1
     autocomplete_fields = ["official"]
@@ -22,7 +20,7 @@ class MeetingParticipantInline(TranslationTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionAdmin, TabbedTranslationAdmin):
+class MeetingAdmin(VersionAdmin, BilingualAdmin):
     list_display = ["__str__", "date", "kind", "country", "release"]
     list_filter = ["kind", "date", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "summary_ja", "summary_en", "place_ja", "place_en"]

@@ -164,7 +164,7 @@ def test_editor_sees_no_publishing_buttons_nor_schedule_field(editor_client, dra
     assert 'name="_schedule"' not in html
     assert 'name="schedule_at_0"' not in html
     assert 'name="status"' not in html
-    assert "Publishers publish releases" in html
+    assert "公開は公開担当者（Publishers）が行います。" in html
 
 
 def test_editor_can_change_a_draft(editor_client, draft):
@@ -273,7 +273,7 @@ def test_publisher_schedules_from_the_form(publisher_client, publisher, draft):
     from reversion.models import Version
 
     comment = Version.objects.get_for_object(draft).first().revision.get_comment()
-    assert comment.startswith("予約公開を設定しました") and "Scheduled for" in comment
+    assert comment.startswith("予約公開を設定しました")
 
 
 def test_publisher_schedule_without_a_time_is_a_form_error(publisher_client, draft):
