@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import LockedVersionAdmin
 from core.bilingual import BilingualAdmin
 from core.locking import VersionLockForm
+from core.slugs import slug_words, unique_slug
+from directory.models import Organization
 
 from ..models import (
     Agreement,
@@ -15,15 +17,34 @@ from ..search import refresh_search_text
 
 
 class AgreementForm(VersionLockForm):
+    # A partner not in the directory yet, typed here rather than in a second popup window.
+    new_party_name_ja = forms.CharField(
+        label=_("New party: name (Japanese)"), max_length=200, required=False
+    )
+    new_party_name_en = forms.CharField(
+        label=_("New party: name (English)"), max_length=200, required=False
+    )
+
     class Meta:
         model = Agreement
         fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
 
-    def clean_parties(self):
-        parties = self.cleaned_data["parties"]
-        if len(parties) < 2:
-            raise forms.ValidationError(_("An agreement has at least two parties."))
-        return parties
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for language in ("ja", "en"):
+            self.fields[f"new_party_name_{language}"].widget.attrs.update(
+                {"lang": language, "class": "vTextField"}
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_party_name_ja") or cleaned.get("new_party_name_en")
+        if new and not cleaned.get("new_party_name_ja"):
+            self.add_error("new_party_name_ja", _("Give the new party's name in Japanese."))
+        parties = cleaned.get("parties")
+        if parties is not None and len(parties) + (1 if new else 0) < 2:
+            self.add_error("parties", _("An agreement has at least two parties."))
+        return cleaned
 
 
 class AgreementReleaseInline(admin.TabularInline):
@@ -43,13 +64,29 @@ class AgreementAdmin(LockedVersionAdmin, BilingualAdmin):
     date_hierarchy = "signed_on"
     autocomplete_fields = ["country", "parties", "signatories"]
     list_select_related = ["country"]
-    prepopulated_fields = {"slug": ["title_en"]}
     fieldsets = [
         (None, {"fields": ["kind", "title", "subject"]}),
-        (_("Parties and signing"), {"fields": ["parties", "country", "signed_on", "signatories"]}),
+        (
+            _("Parties and signing"),
+            {
+                "fields": [
+                    "parties",
+                    ("new_party_name_ja", "new_party_name_en"),
+                    "country",
+                    "signed_on",
+                    "signatories",
+                ]
+            },
+        ),
         (_("Address"), {"fields": ["slug"]}),
     ]
     inlines = [AgreementReleaseInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["slug"].required = False
+        form.base_fields["slug"].help_text = _("Left empty, it is made from the title.")
+        return form
 
     def get_queryset(self, request):
         return (
@@ -67,6 +104,22 @@ class AgreementAdmin(LockedVersionAdmin, BilingualAdmin):
     def release_count(self, agreement):
         return agreement.num_releases
 
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            words = slug_words(obj.title_en) or slug_words(obj.title_ja) or "agreement"
+            obj.slug = unique_slug(Agreement, words)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        name_ja = form.cleaned_data.get("new_party_name_ja")
+        if name_ja:
+            name_en = form.cleaned_data.get("new_party_name_en", "")
+            party = Organization.objects.create(
+                slug=unique_slug(Organization, slug_words(name_en) or slug_words(name_ja)),
+                name_ja=name_ja,
+                name_en=name_en,
+                country=form.instance.country,
+            )
+            form.instance.parties.add(party)
         refresh_search_text(form.instance.release_links.values_list("release_id", flat=True))

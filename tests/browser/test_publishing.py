@@ -94,7 +94,9 @@ def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_res
     # The editor sees no way to publish; the public address does not exist yet.
     expect(page.locator("input[name=_publish]")).to_have_count(0)
     expect(page.locator("input[name=_schedule]")).to_have_count(0)
-    expect(page.locator(".publishing-row")).to_contain_text("公開は公開担当者（Publishers）が行います")
+    expect(page.locator(".publishing-row")).to_contain_text(
+        "公開は公開担当者（Publishers）が行います"
+    )
     page.screenshot(path=screenshot_dir / "publishing-2-editor-cannot-publish.png", full_page=False)
     assert page.request.get(public_url).status == 404
 
