@@ -209,7 +209,7 @@ def long_release():
     """A release with every part, and the longest texts the fields take."""
     long = "「中央アジア＋日本」対話・首脳会合に合わせた資源国との関係強化と協力覚書の署名" * 4
     release = ReleaseFactory(title_ja=long[:300], title_en="Long " * 60, countries=[country("KZ")])
-    for n in range(6):
+    for _ in range(6):
         meeting = MeetingFactory(release=release, title_ja=long[:300], place_ja=long[:200])
         official = OfficialFactory(name_ja=long[:200], name_en="Kassym-Jomart " * 14)
         MeetingParticipantFactory(meeting=meeting, official=official, title_ja=long[:200])
