@@ -159,7 +159,21 @@
     }
   }
 
+  // Inputs in table rows are labelled by their column heading, for screen readers.
+  function labelTableInputs(root) {
+    root.querySelectorAll(".tabular tbody td select, .tabular tbody td input:not([type=hidden])").forEach((input) => {
+      if (input.labels && input.labels.length) return;
+      if (input.hasAttribute("aria-label")) return;
+      const cell = input.closest("td");
+      const table = input.closest("table");
+      const header = table && table.querySelectorAll("thead th")[cell.cellIndex];
+      if (header && header.textContent.trim()) input.setAttribute("aria-label", header.textContent.trim());
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    labelTableInputs(document);
+    document.addEventListener("formset:added", (event) => labelTableInputs(event.target.closest(".tabular") || document));
     initReleaseForm();
     initModeSwitch();
     // New inline rows: Django fires formset:added on the new row.
