@@ -128,7 +128,7 @@ def test_restoring_brings_back_translations_and_inlines(staff_client, release):
     participant = MeetingParticipant.objects.get(meeting=meeting)
     assert (participant.title_ja, participant.title_en) == ("大統領", "President")
     assert release.contacts.get().persons_en != "Someone new"
-    assert versions(release)[-1].revision.get_comment().startswith("Reverted")
+    assert "に保存された版に戻しました" in versions(release)[-1].revision.get_comment()
 
 
 def test_restoring_never_changes_the_publication_state(staff_client):

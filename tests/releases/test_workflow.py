@@ -194,7 +194,7 @@ def test_editor_crafted_post_changing_publication_is_refused_and_nothing_saved(
     data.update(crafted)
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert any("cannot be changed from this form" in e for e in errors(response)), errors(response)
+    assert any("このフォームからは変更できません" in e for e in errors(response)), errors(response)
     draft.refresh_from_db()
     assert draft.status == Release.Status.DRAFT
     assert draft.published_at is None
@@ -211,7 +211,7 @@ def test_editor_pressing_a_crafted_publishing_button_is_refused_and_nothing_save
     data["schedule_at_0"], data["schedule_at_1"] = "2099-01-01", "09:00"
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert any("Only publishers" in e for e in errors(response)), errors(response)
+    assert any("公開担当者（Publishers）だけが" in e for e in errors(response)), errors(response)
     draft.refresh_from_db()
     assert (draft.status, draft.title_ja) == ("draft", "下書き")
 
