@@ -20,7 +20,7 @@ $(STAMP): requirements.lock requirements-dev.lock
 
 # Compile the gettext catalogs (Babel does it in Python: no system gettext needed).
 messages: $(STAMP)
-	@if [ -d locale ]; then $(BIN)/pybabel -q compile -d locale -D django; fi
+	@if [ -d locale ]; then for domain in django djangojs; do $(BIN)/pybabel -q compile -d locale -D $$domain; done; fi
 
 # A development server: debug on (the settings default to production's debug off).
 run: export DJANGO_DEBUG ?= 1

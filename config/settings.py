@@ -187,8 +187,6 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
 # English pages show the Japanese text where no translation exists yet.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ja",), "ja": ("en",)}
-# The tabbed admin loads jQuery UI; serve it ourselves so the tabs work offline.
-JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -265,6 +263,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.logins.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
+
+# New releases are issued by this organisation (its slug) unless the editor chooses another.
+PRESSROOM_ISSUER_SLUG = os.environ.get("PRESSROOM_ISSUER_SLUG", "jogmec")
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; each can be tuned from the
 # environment, for example to benchmark the production configuration over plain http on loopback.

@@ -7,12 +7,20 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
+from core.views import set_translation_mode
 from releases.feeds import ReleaseAtomFeed, ReleaseFeed, feed_stylesheet
 from releases.media import photo_file
 from releases.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path(
+        "admin/translation-mode/",
+        admin.site.admin_view(set_translation_mode),
+        name="translation_mode",
+    ),
     path("admin/", admin.site.urls),
+    # The admin's language switch (set_language): the admin has no language prefix.
+    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -5,7 +5,7 @@ from contextlib import nullcontext
 import reversion
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -33,7 +33,7 @@ class _RollBack(Exception):
 
 class LockedInline:
     """For every inline of a LockedVersionAdmin: each row carries its version (VersionLockForm,
-    VersionLockFormSet). Put first: `class X(LockedInline, TranslationStackedInline)`."""
+    VersionLockFormSet). Put first: `class X(LockedInline, BilingualStackedInline)`."""
 
     form = VersionLockForm
     formset = VersionLockFormSet
@@ -42,11 +42,19 @@ class LockedInline:
         fields = list(super().get_fields(request, obj))
         return fields if "lock_version" in fields else [*fields, "lock_version"]
 
+    def get_fieldsets(self, request, obj=None):
+        # An inline with declared fieldsets never asks get_fields: its rows would come without
+        # their version, and every save would look like an overwrite of a colleague's change.
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if "lock_version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["lock_version"], "classes": ["hidden"]})]
+
 
 class LockedVersionAdmin(VersionAdmin):
     """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view.
 
-    Put before the translation admin class: `class X(LockedVersionAdmin, TabbedTranslationAdmin)`.
+    Put before the translation admin class: `class X(LockedVersionAdmin, BilingualAdmin)`.
     Its inlines are LockedInline.
     """
 

@@ -52,15 +52,15 @@ class Country(Versioned):
 
 class Organization(Versioned):
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", _("government")
-        MINISTRY = "ministry", _("ministry")
-        PRESIDENTIAL_OFFICE = "presidential_office", _("presidential office")
-        STATE_COMPANY = "state_company", _("state company")
-        COMPANY = "company", _("company")
-        AGENCY = "agency", _("agency")
-        ASSOCIATION = "association", _("association")
-        INTERNATIONAL = "international", _("international organisation")
-        OTHER = "other", _("other")
+        GOVERNMENT = "government", _("Government")
+        MINISTRY = "ministry", _("Ministry")
+        PRESIDENTIAL_OFFICE = "presidential_office", _("Presidential office")
+        STATE_COMPANY = "state_company", _("State company")
+        COMPANY = "company", _("Company")
+        AGENCY = "agency", _("Agency")
+        ASSOCIATION = "association", _("Association")
+        INTERNATIONAL = "international", _("International organisation")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)

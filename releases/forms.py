@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.locking import VersionLockForm
 
@@ -18,13 +19,15 @@ class ReleaseAdminForm(VersionLockForm):
     """
 
     schedule_at = forms.SplitDateTimeField(
-        label="予約公開の日時 · Scheduled publication time",
+        label=_("Publication time"),
         required=False,
         widget=forms.SplitDateTimeWidget(
             date_attrs={"type": "date"}, time_attrs={"type": "time", "step": "60"}
         ),
-        help_text="「予約公開」ボタンで使います。この時刻に自動的に公開されます。"
-        " · Used by the “Schedule” button: the release becomes public at this moment by itself.",
+        help_text=_(
+            "For “Schedule”: a future moment, when the release becomes public by itself. "
+            "For “Publish as of this date”: the original date of a past release (archive)."
+        ),
     )
 
     user = None
@@ -35,12 +38,23 @@ class ReleaseAdminForm(VersionLockForm):
         model = Release
         fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # A Japanese-only draft saves without anyone inventing an address (Release.save).
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "The release's address on the site. Left empty, it is made from the month and "
+                "the title when saved; it cannot change once the release is published."
+            )
+
     def clean(self):
         if self.tampered:
             raise ValidationError(
-                "公開状態・公開日時は編集者のフォームからは変更できません。何も保存されていません。"
-                " · The status and publication time cannot be changed from this form; "
-                "nothing was saved. (%(fields)s)",
+                _(
+                    "The status and publication time cannot be changed from this form; "
+                    "nothing was saved. (%(fields)s)"
+                ),
                 code="publication_fields",
                 params={"fields": ", ".join(sorted(self.tampered))},
             )
@@ -49,9 +63,10 @@ class ReleaseAdminForm(VersionLockForm):
         if action:
             if not workflow.can_publish(self.user):
                 raise ValidationError(
-                    "公開・予約・非公開・取り下げは公開担当者（Publishers）だけが行えます。何も保存されていません。"
-                    " · Only publishers can publish, schedule, unpublish or withdraw; "
-                    "nothing was saved.",
+                    _(
+                        "Only publishers can publish, schedule, unpublish or withdraw; "
+                        "nothing was saved."
+                    ),
                     code="permission",
                 )
             release = self.instance if self.instance.pk else Release()
@@ -59,8 +74,12 @@ class ReleaseAdminForm(VersionLockForm):
             try:
                 workflow.check(release, action, at=cleaned.get("schedule_at"), reason_ja=reason_ja)
             except ValidationError as error:
-                field = {workflow.SCHEDULE: "schedule_at", workflow.WITHDRAW: None}.get(action)
-                if field and field in self.fields and error.code in ("required", "past"):
+                field = {
+                    workflow.SCHEDULE: "schedule_at",
+                    workflow.ARCHIVE: "schedule_at",
+                    workflow.WITHDRAW: None,
+                }.get(action)
+                if field and field in self.fields and error.code in ("required", "past", "future"):
                     self.add_error(field, error)
                 elif action == workflow.WITHDRAW and "withdrawal_reason_ja" in self.fields:
                     self.add_error("withdrawal_reason_ja", error)
@@ -80,8 +99,53 @@ class PhotoImageField(forms.ImageField):
         return clean_image(upload)
 
 
+def meeting_label(position, meeting=None):
+    """How a photo row names a meeting of the same form: by its place in the form."""
+    if meeting is None:
+        return _("Meeting %(n)s (new)") % {"n": position + 1}
+    return f"{position + 1}. {meeting.date:%Y-%m-%d} {meeting.title or meeting.get_kind_display()}"
+
+
 class PhotoForm(VersionLockForm):
+    """A photo's meeting is chosen by its place among the meetings of the form, so a photo can
+    show a meeting that is saved in the same submit (static/desk/desk.js keeps the list current).
+    The admin sets `meetings`: the release's saved meetings, in the order the form shows them."""
+
+    meeting_position = forms.TypedChoiceField(
+        label=_("Meeting"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Optional: the meeting of this release that the photo shows."),
+    )
+
+    meetings = ()
+
     class Meta:
         model = Photo
         fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
         field_classes = {"image": PhotoImageField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "---------")]
+        choices += [(str(n), meeting_label(n, m)) for n, m in enumerate(self.meetings)]
+        # Meetings added in this submit come after the saved ones.
+        for n in range(len(self.meetings), self._meetings_in_form()):
+            choices.append((str(n), meeting_label(n)))
+        self.fields["meeting_position"].choices = choices
+        saved = [m.pk for m in self.meetings]
+        if self.instance.meeting_id in saved:
+            self.fields["meeting_position"].initial = saved.index(self.instance.meeting_id)
+
+    def _meetings_in_form(self):
+        try:
+            return min(int(self.data.get("meetings-TOTAL_FORMS", 0)), 1000)
+        except (TypeError, ValueError):
+            return 0
+
+    def clean_meeting_position(self):
+        position = self.cleaned_data["meeting_position"]
+        if position is not None and self.data.get(f"meetings-{position}-DELETE"):
+            raise ValidationError(_("This meeting is being deleted; choose another."))
+        return position

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from core.models import Versioned
+from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
@@ -210,9 +211,9 @@ class ReleaseQuerySet(models.QuerySet):
 
 class Release(Versioned):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     slug = models.SlugField(
         _("slug"),
@@ -318,8 +319,19 @@ class Release(Versioned):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._new_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("releases:detail", kwargs={"slug": self.slug})
+
+    def _new_slug(self):
+        """The month and the English title, else the Japanese one romanised: 2025-12-meeting-…"""
+        day = timezone.localdate(self.published_at) if self.published_at else timezone.localdate()
+        words = slug_words(self.title_en) or slug_words(self.title_ja) or "release"
+        return unique_slug(Release, f"{day:%Y-%m}-{words}", exclude_pk=self.pk)
 
     @property
     def has_english(self):
@@ -361,8 +373,8 @@ class Contact(Versioned):
     """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
 
     class Role(models.TextChoices):
-        INQUIRIES = "inquiries", _("inquiries")
-        PRESS = "press", _("press")
+        INQUIRIES = "inquiries", _("Inquiries")
+        PRESS = "press", _("Press")
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="contacts")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -407,12 +419,12 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(Versioned):
     class Kind(models.TextChoices):
-        BILATERAL = "bilateral", _("bilateral meeting")
-        COURTESY_CALL = "courtesy_call", _("courtesy call")
-        ROUNDTABLE = "roundtable", _("roundtable")
-        FORUM_SESSION = "forum_session", _("forum session")
-        SIGNING_CEREMONY = "signing_ceremony", _("signing ceremony")
-        OTHER = "other", _("other")
+        BILATERAL = "bilateral", _("Bilateral meeting")
+        COURTESY_CALL = "courtesy_call", _("Courtesy call")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        FORUM_SESSION = "forum_session", _("Forum session")
+        SIGNING_CEREMONY = "signing_ceremony", _("Signing ceremony")
+        OTHER = "other", _("Other")
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
@@ -512,7 +524,7 @@ class Agreement(Versioned):
     class Kind(models.TextChoices):
         MOU = "mou", _("MOU")
         MOC = "moc", _("MOC")
-        OTHER = "other", _("other agreement")
+        OTHER = "other", _("Other agreement")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOU)
@@ -567,10 +579,12 @@ class Agreement(Versioned):
 
 class ReleaseAgreement(Versioned):
     class Role(models.TextChoices):
-        ANNOUNCES = "announces", _("announces")
-        MENTIONS = "mentions", _("mentions")
+        ANNOUNCES = "announces", _("Announces")
+        MENTIONS = "mentions", _("Mentions")
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="agreement_links")
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="agreement_links"
+    )
     agreement = models.ForeignKey(
         Agreement,
         verbose_name=_("agreement"),

@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from core.slugs import slug_words, unique_slug
+from directory.models import Official, Post
+
 from .models import MeetingParticipant
 
 
@@ -23,3 +26,27 @@ def sync_release_countries(release):
     codes = set(release.meetings.values_list("country_id", flat=True))
     codes |= set(release.agreements.exclude(country=None).values_list("country_id", flat=True))
     release.countries.add(*codes)
+
+
+@transaction.atomic
+def add_new_official(meeting, *, name_ja, name_en="", post_ja="", post_en="", organization=None):
+    """An official typed into a meeting row: the person (of the meeting's country), their post
+    (held on the meeting's date, no dates known), and their place at the meeting."""
+    base = slug_words(name_en) or slug_words(name_ja) or "official"
+    official = Official(
+        slug=unique_slug(Official, base),
+        name_ja=name_ja,
+        name_en=name_en,
+        country_id=meeting.country_id,
+    )
+    official.save()
+    if post_ja or post_en:
+        Post.objects.create(
+            official=official,
+            title_ja=post_ja or post_en,
+            title_en=post_en,
+            organization=organization,
+        )
+    order = meeting.participations.count() + 1
+    MeetingParticipant(meeting=meeting, official=official, order=order).save()
+    return official

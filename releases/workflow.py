@@ -20,32 +20,38 @@ SCHEDULE = "schedule"
 UNPUBLISH = "unpublish"
 WITHDRAW = "withdraw"
 
+# A release of the past, entered now from the archive, public with its original date.
+ARCHIVE = "archive"
+
 # The states each action can be taken from (`state()` names them).
 ALLOWED_FROM = {
     PUBLISH: {"draft", "scheduled"},
     SCHEDULE: {"draft", "scheduled"},
     UNPUBLISH: {"scheduled", "published", "withdrawn"},
     WITHDRAW: {"published"},
+    ARCHIVE: {"draft"},
 }
 
 # What staff read: each state, each action's button, and what it says once done.
 STATE_LABELS = {
-    "draft": "下書き（非公開） · Draft (not public)",
-    "scheduled": "予約公開（まだ非公開） · Scheduled (not public yet)",
-    "published": "公開中 · Published",
-    "withdrawn": "取り下げ済み · Withdrawn",
+    "draft": _("Draft (not public)"),
+    "scheduled": _("Scheduled (not public yet)"),
+    "published": _("Published"),
+    "withdrawn": _("Withdrawn"),
 }
 BUTTON_LABELS = {
-    PUBLISH: "保存して今すぐ公開 · Save and publish now",
-    SCHEDULE: "保存して予約公開 · Save and schedule",
-    UNPUBLISH: "保存して非公開（下書き）に戻す · Save and unpublish (back to draft)",
-    WITHDRAW: "保存して取り下げ · Save and withdraw",
+    PUBLISH: _("Save and publish now"),
+    SCHEDULE: _("Save and schedule"),
+    UNPUBLISH: _("Save and unpublish (back to draft)"),
+    WITHDRAW: _("Save and withdraw"),
+    ARCHIVE: _("Save and publish as of this date (archive)"),
 }
 DONE_MESSAGES = {
-    PUBLISH: "公開しました。 · Published.",
-    SCHEDULE: "予約公開を設定しました: %(at)s · Scheduled for %(at)s.",
-    UNPUBLISH: "非公開（下書き）に戻しました。 · Unpublished: the release is a draft again.",
-    WITHDRAW: "取り下げました。 · Withdrawn.",
+    PUBLISH: _("Published."),
+    SCHEDULE: _("Scheduled for %(at)s."),
+    UNPUBLISH: _("Unpublished: the release is a draft again."),
+    WITHDRAW: _("Withdrawn."),
+    ARCHIVE: _("Published from the archive, dated %(at)s."),
 }
 
 
@@ -91,6 +97,7 @@ def check(release, action, *, at=None, reason_ja=""):
             ),
             UNPUBLISH: _("This release is a draft already."),
             WITHDRAW: _("Only a release that is public can be withdrawn."),
+            ARCHIVE: _("Only a draft can be published with an earlier date."),
         }
         raise ValidationError(messages[action], code="invalid_transition")
     if action == SCHEDULE:
@@ -100,6 +107,16 @@ def check(release, action, *, at=None, reason_ja=""):
             raise ValidationError(
                 _("The publication time must be in the future; use “Publish now” instead."),
                 code="past",
+            )
+    if action == ARCHIVE:
+        if at is None:
+            raise ValidationError(
+                _("Enter the date and time the release was first published."), code="required"
+            )
+        if at > timezone.now():
+            raise ValidationError(
+                _("This time is still to come; use “Schedule” for a future publication."),
+                code="future",
             )
     if action == WITHDRAW and not (reason_ja or "").strip():
         raise ValidationError(
@@ -155,6 +172,20 @@ def schedule(release, user, at):
     fresh.published_by = user
     fresh.save(update_fields=["status", "published_at", "published_by"])
     release_scheduled.send(sender=Release, release=fresh)
+    return _apply(release, fresh)
+
+
+@transaction.atomic
+def publish_archived(release, user, at):
+    """Make a past release public with its original publication time `at` (not now): lists
+    and feeds, ordered by that time, show it in its true place, not as news."""
+    check_permission(user)
+    fresh = _locked(release)
+    check(fresh, ARCHIVE, at=at)
+    fresh.status = Release.Status.PUBLISHED
+    fresh.published_at = at
+    fresh.published_by = user
+    fresh.save(update_fields=["status", "published_at", "published_by"])
     return _apply(release, fresh)
 
 

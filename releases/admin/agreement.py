@@ -3,12 +3,11 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-)
 
 from core.admin import LockedInline, LockedVersionAdmin
+from core.bilingual import BilingualAdmin
 from core.locking import VersionLockForm
+from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
 from ..models import (
@@ -18,15 +17,34 @@ from ..models import (
 
 
 class AgreementForm(VersionLockForm):
+    # A partner not in the directory yet, typed here rather than in a second popup window.
+    new_party_name_ja = forms.CharField(
+        label=_("New party: name (Japanese)"), max_length=200, required=False
+    )
+    new_party_name_en = forms.CharField(
+        label=_("New party: name (English)"), max_length=200, required=False
+    )
+
     class Meta:
         model = Agreement
         fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
 
-    def clean_parties(self):
-        parties = self.cleaned_data["parties"]
-        if len(parties) < 2:
-            raise forms.ValidationError(_("An agreement has at least two parties."))
-        return parties
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for language in ("ja", "en"):
+            self.fields[f"new_party_name_{language}"].widget.attrs.update(
+                {"lang": language, "class": "vTextField"}
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_party_name_ja") or cleaned.get("new_party_name_en")
+        if new and not cleaned.get("new_party_name_ja"):
+            self.add_error("new_party_name_ja", _("Give the new party's name in Japanese."))
+        parties = cleaned.get("parties")
+        if parties is not None and len(parties) + (1 if new else 0) < 2:
+            self.add_error("parties", _("An agreement has at least two parties."))
+        return cleaned
 
 
 class AgreementReleaseInline(LockedInline, admin.TabularInline):
@@ -38,7 +56,7 @@ class AgreementReleaseInline(LockedInline, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+class AgreementAdmin(LockedVersionAdmin, BilingualAdmin):
     form = AgreementForm
     list_display = ["title", "kind", "country", "signed_on", "party_names", "release_count"]
     list_filter = ["kind", "signed_on", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -46,13 +64,29 @@ class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     date_hierarchy = "signed_on"
     autocomplete_fields = ["country", "parties", "signatories"]
     list_select_related = ["country"]
-    prepopulated_fields = {"slug": ["title_en"]}
     fieldsets = [
         (None, {"fields": ["kind", "title", "subject"]}),
-        (_("Parties and signing"), {"fields": ["parties", "country", "signed_on", "signatories"]}),
+        (
+            _("Parties and signing"),
+            {
+                "fields": [
+                    "parties",
+                    ("new_party_name_ja", "new_party_name_en"),
+                    "country",
+                    "signed_on",
+                    "signatories",
+                ]
+            },
+        ),
         (_("Address"), {"fields": ["slug"]}),
     ]
     inlines = [AgreementReleaseInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["slug"].required = False
+        form.base_fields["slug"].help_text = _("Left empty, it is made from the title.")
+        return form
 
     def get_queryset(self, request):
         return (
@@ -95,3 +129,22 @@ class AgreementAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("releases"), ordering="num_releases")
     def release_count(self, agreement):
         return agreement.num_releases
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            words = slug_words(obj.title_en) or slug_words(obj.title_ja) or "agreement"
+            obj.slug = unique_slug(Agreement, words)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        name_ja = form.cleaned_data.get("new_party_name_ja")
+        if name_ja:
+            name_en = form.cleaned_data.get("new_party_name_en", "")
+            party = Organization.objects.create(
+                slug=unique_slug(Organization, slug_words(name_en) or slug_words(name_ja)),
+                name_ja=name_ja,
+                name_en=name_en,
+                country=form.instance.country,
+            )
+            form.instance.parties.add(party)

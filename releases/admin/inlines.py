@@ -2,18 +2,18 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
 
 from core.admin import LockedInline
+from core.bilingual import BilingualStackedInline
 from core.locking import VersionLockForm
-from directory.models import Official
+from directory.models import Official, Organization, Post
 
 from ..forms import PhotoForm
 from ..models import (
@@ -26,21 +26,40 @@ from ..models import (
 from ..renditions import media_url
 
 
-class SectionInline(LockedInline, TranslationStackedInline):
+class SectionInline(LockedInline, BilingualStackedInline):
     model = Section
     extra = 0
+    fold_over = 3
     fields = ["heading", "body", "order"]
 
 
 class MeetingInlineForm(VersionLockForm):
     officials = forms.ModelMultipleChoiceField(
-        label=_("officials"),
+        label=_("Officials"),
         queryset=Official.objects.all(),
         required=False,
         help_text=_(
             "Their titles are taken from the post each held on the meeting's date; "
             "correct them on the meeting's own page."
         ),
+    )
+    # An official who is not in the directory yet, typed here instead of in popup windows.
+    new_official_name_ja = forms.CharField(
+        label=_("Name (Japanese)"), max_length=200, required=False
+    )
+    new_official_name_en = forms.CharField(
+        label=_("Name (English)"), max_length=200, required=False
+    )
+    new_official_post_ja = forms.CharField(
+        label=_("Post (Japanese)"), max_length=200, required=False, help_text=_("e.g. 大統領")
+    )
+    new_official_post_en = forms.CharField(
+        label=_("Post (English)"), max_length=200, required=False, help_text=_("e.g. President")
+    )
+    new_official_organization = forms.ModelChoiceField(
+        label=_("Organisation of the post"),
+        queryset=Organization.objects.all(),
+        required=False,
     )
 
     class Meta:
@@ -49,26 +68,66 @@ class MeetingInlineForm(VersionLockForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for language in ("ja", "en"):
+            for part in ("name", "post"):
+                field = self.fields[f"new_official_{part}_{language}"]
+                field.widget.attrs.update({"lang": language, "class": "vTextField"})
         if self.instance.pk:
             self.fields["officials"].initial = [
                 p.official_id for p in self.instance.participations.all()
             ]
 
+    def clean(self):
+        cleaned = super().clean()
+        new = [cleaned.get(f"new_official_{part}") for part in NEW_OFFICIAL_TEXTS]
+        if any(new) and not cleaned.get("new_official_name_ja"):
+            self.add_error("new_official_name_ja", _("Give the new official's name in Japanese."))
+        return cleaned
 
-class MeetingInline(LockedInline, TranslationStackedInline):
+    def new_official(self):
+        """What was typed for a new official, as keyword arguments, or None."""
+        data = self.cleaned_data
+        if not data.get("new_official_name_ja"):
+            return None
+        texts = {part: data.get(f"new_official_{part}", "") for part in NEW_OFFICIAL_TEXTS}
+        return {**texts, "organization": data.get("new_official_organization")}
+
+
+NEW_OFFICIAL_TEXTS = ["name_ja", "name_en", "post_ja", "post_en"]
+
+
+class MeetingInline(LockedInline, BilingualStackedInline):
     model = Meeting
     form = MeetingInlineForm
     extra = 0
+    fold_over = 2
     autocomplete_fields = ["country"]
-    fields = [
-        ("date", "end_date"),
-        ("kind", "country"),
-        "title",
-        "place",
-        "officials",
-        "participants_with_titles",
-        "summary",
-        "order",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("date", "end_date", "order"),
+                    ("kind", "country"),
+                    "title",
+                    "place",
+                    "officials",
+                    "participants_with_titles",
+                ]
+            },
+        ),
+        (
+            _("An official not in the list yet"),
+            {
+                "classes": ["collapse", "new-official"],
+                "fields": [
+                    ("new_official_name_ja", "new_official_name_en"),
+                    ("new_official_post_ja", "new_official_post_en"),
+                    "new_official_organization",
+                ],
+            },
+        ),
+        (None, {"fields": ["summary"]}),
     ]
     readonly_fields = ["participants_with_titles"]
     show_change_link = True
@@ -79,14 +138,12 @@ class MeetingInline(LockedInline, TranslationStackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         rel_field = Meeting._meta.get_field("participants")
-        formset.form.base_fields["officials"].widget = RelatedFieldWidgetWrapper(
-            AutocompleteSelectMultiple(rel_field, self.admin_site),
-            rel_field.remote_field,
-            self.admin_site,
-            can_add_related=True,
-            can_change_related=False,
-            can_delete_related=False,
-            can_view_related=False,
+        formset.form.base_fields["officials"].widget = AutocompleteSelectMultiple(
+            rel_field, self.admin_site
+        )
+        post_organization = Post._meta.get_field("organization")
+        formset.form.base_fields["new_official_organization"].widget = AutocompleteSelect(
+            post_organization, self.admin_site
         )
         return formset
 
@@ -98,19 +155,20 @@ class MeetingInline(LockedInline, TranslationStackedInline):
         return format_html_join(mark_safe("<br>"), "{} ({})", rows) or "—"
 
 
-class PhotoInline(LockedInline, TranslationStackedInline):
+class PhotoInline(LockedInline, BilingualStackedInline):
     model = Photo
     form = PhotoForm
     extra = 0
-    fields = ["image", "preview", "caption", "credit", "alt_text", "meeting", "order"]
+    fold_over = 2
+    fields = [("image", "preview"), ("meeting_position", "order"), "caption", "credit", "alt_text"]
     readonly_fields = ["preview"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "meeting":
-            # Only this release's meetings; none yet on a release that is being created.
-            release_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Meeting.objects.filter(release_id=release_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The meetings in the order the meeting rows show them (Meeting's ordering).
+        meetings = list(Meeting.objects.filter(release=obj)) if obj is not None else []
+        formset.form = type(formset.form.__name__, (formset.form,), {"meetings": meetings})
+        return formset
 
     @admin.display(description=_("preview"))
     def preview(self, photo):
@@ -121,15 +179,17 @@ class PhotoInline(LockedInline, TranslationStackedInline):
         )
 
 
-class ContactInline(LockedInline, TranslationTabularInline):
+class ContactInline(LockedInline, BilingualStackedInline):
     model = Contact
     extra = 0
-    fields = ["role", "department", "persons", "phone", "email", "order"]
+    fold_over = 3
+    fields = [("role", "order"), "department", "persons", ("phone", "email")]
 
 
 class ReleaseAgreementInline(LockedInline, admin.TabularInline):
     model = ReleaseAgreement
     extra = 0
     autocomplete_fields = ["agreement"]
+    fold_over = 6
     verbose_name = _("agreement announced or mentioned")
     verbose_name_plural = _("agreements announced or mentioned")

@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationTabularInline,
-)
 
 from core.admin import LockedInline, LockedVersionAdmin
+from core.bilingual import BilingualAdmin, BilingualTabularInline
 
 from ..models import (
     Meeting,
@@ -14,7 +11,7 @@ from ..models import (
 from ..services import sync_release_countries
 
 
-class MeetingParticipantInline(LockedInline, TranslationTabularInline):
+class MeetingParticipantInline(LockedInline, BilingualTabularInline):
     model = MeetingParticipant
     extra = 1
     autocomplete_fields = ["official"]
@@ -22,7 +19,7 @@ class MeetingParticipantInline(LockedInline, TranslationTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+class MeetingAdmin(LockedVersionAdmin, BilingualAdmin):
     list_display = ["__str__", "date", "kind", "country", "release"]
     list_filter = ["kind", "date", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "summary_ja", "summary_en", "place_ja", "place_en"]

@@ -2,28 +2,33 @@
 
 import reversion
 from csp.constants import NONCE
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from js_asset import Media as ImportMapMedia
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-)
 
 from core.admin import LockedVersionAdmin
+from core.bilingual import BilingualAdmin
+from directory.models import Organization
 
 from .. import workflow
 from ..forms import ReleaseAdminForm
 from ..models import (
     Meeting,
+    Photo,
     Release,
 )
-from ..services import set_meeting_officials, sync_release_countries
+from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from .inlines import (
     ContactInline,
     MeetingInline,
@@ -41,52 +46,101 @@ WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reas
 
 
 @admin.register(Release)
-class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
+class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     form = ReleaseAdminForm
-    list_display = ["title", "publication_state", "published_at", "country_codes", "issuer"]
+    list_display = ["title", "publication_state", "published_at", "country_codes"]
     list_filter = ["status", "published_at", ("countries", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_ja", "title_en", "lead_ja", "lead_en", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issuer", "countries"]
     list_select_related = ["issuer"]
-    prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["publication_state_detail"]
     inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
     actions = ["publish_selected", "unpublish_selected"]
+    change_form_template = "admin/releases/release/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
+        # The form reads top-down as an editor works: the release, then (in the template) its
+        # body, meetings, agreements, photos and contacts, and publishing last.
         can_publish = workflow.can_publish(request.user)
         publication = ["publication_state_detail", "slug"]
         if can_publish:
             publication.append("schedule_at")
         fieldsets = [
             (
-                "公開 · Publication",
+                _("The release"),
+                {"fields": ["title", "subtitle", "lead", "issuer", "department", "countries"]},
+            ),
+            (
+                _("Publishing"),
                 {
+                    "classes": ["publishing"],
                     "fields": publication,
-                    "description": "公開・予約・非公開・取り下げはフォーム下のボタンで行います（公開担当者のみ）。"
-                    " · Publish, schedule, unpublish and withdraw with the buttons below the form "
-                    "(publishers only).",
+                    "description": _(
+                        "Publish, schedule, unpublish and withdraw with the buttons below the "
+                        "form (publishers only)."
+                    ),
                 },
             ),
-            (_("Text"), {"fields": ["title", "subtitle", "lead"]}),
-            (_("Issuer and subject"), {"fields": ["issuer", "department", "countries"]}),
         ]
         if can_publish:
             withdrawn = obj is not None and obj.status == Release.Status.WITHDRAWN
             fieldsets.append(
                 (
-                    "取り下げ · Withdrawal",
+                    _("Withdrawal"),
                     {
-                        "classes": [] if withdrawn else ["collapse"],
+                        "classes": ["publishing"] if withdrawn else ["publishing", "collapse"],
                         "fields": ["withdrawal_reason"],
-                        "description": "「取り下げ」の前に理由を書いてください。公開ページに表示されます。"
-                        " · Write the reason before pressing “Withdraw”: the public page shows it.",
+                        "description": _(
+                            "Write the reason before pressing “Withdraw”: the public page shows it."
+                        ),
                     },
                 )
             )
         fieldsets.append((None, {"fields": ["lock_version"], "classes": ["hidden"]}))
         return self._patch_fieldsets(fieldsets)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        issuer = Organization.objects.filter(slug=settings.PRESSROOM_ISSUER_SLUG).first()
+        if issuer is not None:
+            initial.setdefault("issuer", issuer.pk)
+        last = self._last_release_saved_by(request.user)
+        if last is not None:
+            initial.setdefault("department_ja", last.department_ja)
+            initial.setdefault("department_en", last.department_en)
+        return initial
+
+    def _last_release_saved_by(self, user):
+        """The release this editor saved last (its department is most likely theirs)."""
+        saved = LogEntry.objects.filter(
+            user_id=user.pk,
+            content_type=ContentType.objects.get_for_model(Release),
+            action_flag__in=[ADDITION, CHANGE],
+        ).order_by("-action_time")
+        ids = [int(pk) for pk in saved.values_list("object_id", flat=True)[:10] if pk.isdigit()]
+        by_id = Release.objects.exclude(department_ja="").in_bulk(ids)
+        return next((by_id[pk] for pk in ids if pk in by_id), None)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Release.Status.DRAFT:
+            # Its address is out in the world: links, feeds, search engines.
+            readonly.append("slug")
+        return readonly
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        for inline in inlines:
+            # Fresh instances per request: the heading says how many rows the group has, and a
+            # long group starts folded.
+            count = inline.model._default_manager.filter(release=obj).count()
+            inline.verbose_name_plural = f"{capfirst(inline.verbose_name_plural)} ({count})"
+            if count > inline.fold_over:
+                inline.classes = [*(inline.classes or []), "collapse"]
+        return inlines
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -107,11 +161,11 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
     def country_codes(self, release):
         return ", ".join(c.code for c in release.countries.all())
 
-    @admin.display(description="状態 · State", ordering="status")
+    @admin.display(description=_("State"), ordering="status")
     def publication_state(self, release):
         return workflow.STATE_LABELS[workflow.state(release)]
 
-    @admin.display(description="状態 · State")
+    @admin.display(description=_("State"))
     def publication_state_detail(self, release):
         if release is None or release.pk is None:
             return workflow.STATE_LABELS["draft"]
@@ -119,15 +173,15 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         lines = [label]
         if release.published_at:
             when = formats.date_format(timezone.localtime(release.published_at), "DATETIME_FORMAT")
-            lines.append(f"公開日時 · Publication time: {when}")
+            lines.append(_("Publication time: %(when)s") % {"when": when})
         if release.published_by:
             who = release.published_by.get_full_name() or release.published_by.get_username()
-            lines.append(f"公開した人 · Published by: {who}")
+            lines.append(_("Published by: %(who)s") % {"who": who})
         if release.withdrawn_at:
             when = formats.date_format(timezone.localtime(release.withdrawn_at), "DATETIME_FORMAT")
-            lines.append(f"取り下げ日時 · Withdrawn at: {when}")
+            lines.append(_("Withdrawn at: %(when)s") % {"when": when})
             if release.withdrawal_reason:
-                lines.append(f"理由 · Reason: {release.withdrawal_reason}")
+                lines.append(_("Reason: %(reason)s") % {"reason": release.withdrawal_reason})
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     # Publication rules
@@ -166,6 +220,8 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
             workflow.schedule(obj, request.user, form.cleaned_data["schedule_at"])
         elif action == workflow.UNPUBLISH:
             workflow.unpublish(obj, request.user)
+        elif action == workflow.ARCHIVE:
+            workflow.publish_archived(obj, request.user, form.cleaned_data["schedule_at"])
         elif action == workflow.WITHDRAW:
             workflow.withdraw(
                 obj, request.user, obj.withdrawal_reason_ja, obj.withdrawal_reason_en or ""
@@ -231,28 +287,43 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         sync_release_countries(form.instance)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            self._attach_photos_to_meetings(formset, getattr(form, "_meeting_forms", []))
         super().save_formset(request, form, formset, change)
         if formset.model is Meeting:
+            # Meetings are saved before photos (the order of `inlines`): photos find them here.
+            form._meeting_forms = formset.forms
             for meeting_form in formset.forms:
                 meeting = meeting_form.instance
-                if (
-                    meeting.pk
-                    and meeting_form.has_changed()
-                    and "officials" in meeting_form.cleaned_data
-                ):
+                if not meeting.pk or not meeting_form.has_changed():
+                    continue
+                if "officials" in meeting_form.cleaned_data:
                     set_meeting_officials(meeting, meeting_form.cleaned_data["officials"])
+                new_official = meeting_form.new_official()
+                if new_official:
+                    add_new_official(meeting, **new_official)
+
+    def _attach_photos_to_meetings(self, formset, meeting_forms):
+        for photo_form in formset.forms:
+            if "meeting_position" not in getattr(photo_form, "cleaned_data", {}):
+                continue
+            position = photo_form.cleaned_data["meeting_position"]
+            meeting = None
+            if position is not None and position < len(meeting_forms):
+                meeting = meeting_forms[position].instance
+            photo_form.instance.meeting = meeting if meeting and meeting.pk else None
 
     # Actions on the list
 
     @admin.action(
-        description="選択したリリースを今すぐ公開 · Publish the selected releases now",
+        description=_("Publish the selected releases now"),
         permissions=["publish"],
     )
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, workflow.PUBLISH, workflow.publish)
 
     @admin.action(
-        description="選択したリリースを非公開（下書き）に戻す · Unpublish the selected releases",
+        description=_("Unpublish the selected releases"),
         permissions=["publish"],
     )
     def unpublish_selected(self, request, queryset):
@@ -274,7 +345,8 @@ class ReleaseAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
         if done:
             self.message_user(
                 request,
-                f"{done} 件 · {done} release(s): {workflow.DONE_MESSAGES[action] % {'at': ''}}",
+                ngettext("%(n)d release: %(done)s", "%(n)d releases: %(done)s", done)
+                % {"n": done, "done": workflow.DONE_MESSAGES[action] % {"at": ""}},
             )
         for line in refused:
             self.message_user(request, line, messages.WARNING)

@@ -1,137 +1,291 @@
-"""A staff member types a small release into the admin, in Japanese and English, in Chromium."""
+"""The editors' desk in Chromium: a release entered with few clicks, forms that fit the window,
+one language switch for the whole form."""
+
+import datetime
 
 import pytest
+from django.contrib import admin
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from directory.models import Official
+from directory.models import Official, Organization
 from releases.models import Agreement, MeetingParticipant, Photo, Release
-from tests.factories import jpeg_bytes
+from tests.browser.admin_forms import translation_mode
+from tests.factories import (
+    AgreementFactory,
+    ContactFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    PhotoFactory,
+    ReleaseAgreementFactory,
+    ReleaseFactory,
+    SectionFactory,
+    country,
+    jpeg_bytes,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    # The agency's staff work in a Japanese browser.
-    return {**browser_context_args, "locale": "ja-JP"}
+    # The agency's staff work in a Japanese browser, in a laptop-sized window.
+    return {**browser_context_args, "locale": "ja-JP", "viewport": {"width": 1280, "height": 900}}
 
 
-def pick(page, field_id, term, choice):
-    """Choose `choice` in an admin autocomplete (select2) by typing `term`."""
-    page.click(f"#{field_id} + .select2 .select2-selection")
-    # Type only once the dropdown's search box is open and focused; a loaded machine opens it late.
-    search = page.locator(".select2-container--open .select2-search__field")
-    expect(search).to_be_focused()
-    search.press_sequentially(term)
-    page.click(f".select2-results__option:has-text('{choice}')")
+@pytest.fixture
+def directory(countries):
+    """What the directory holds before the release: the agency and the partner's parent."""
+    jogmec = OrganizationFactory(
+        slug="jogmec", name_ja="エネルギー・金属鉱物資源機構", name_en="JOGMEC"
+    )
+    samruk = OrganizationFactory(
+        slug="samruk-kazyna", name_ja="サムルク・カズナ", name_en="Samruk-Kazyna"
+    )
+    return {"jogmec": jogmec, "samruk": samruk}
 
 
-def fill_in(page, field_id, lang, value):
-    """Type into one language's tab of a translated field, as an editor would."""
-    page.click(f"a[href='#tab_{field_id}_{lang}']")
-    page.fill(f"#{field_id}_{lang}", value)
-    page.press(f"#{field_id}_{lang}", "Tab")
+class Counter:
+    """Every click an editor makes (choosing a file or an option counts as one)."""
+
+    def __init__(self, page):
+        self.page, self.n = page, 0
+
+    def click(self, selector, page=None):
+        self.n += 1
+        (page or self.page).click(selector)
+
+    def pick(self, field_id, term, choice, page=None):
+        """An autocomplete box: open it, type, click the choice (two clicks)."""
+        page = page or self.page
+        self.click(f"#{field_id} + .select2 .select2-selection", page)
+        search = page.locator(".select2-container--open .select2-search__field")
+        expect(search).to_be_focused()
+        search.press_sequentially(term)
+        self.click(f".select2-results__option:has-text('{choice}')", page)
+
+    def mode(self, mode, page=None):
+        self.n += 1
+        translation_mode(page or self.page, mode)
 
 
-def test_staff_enter_a_release_with_meeting_official_agreement_and_photo(
-    admin_page, live_server, tmp_path, screenshot_dir
+def test_a_release_like_the_seeds_first_meeting_takes_at_most_45_clicks(
+    admin_page, live_server, directory, tmp_path, screenshot_dir
 ):
     page = admin_page
-    base = live_server.url
+    clicks = Counter(page)
+    page.goto(f"{live_server.url}/admin/releases/release/add/")
+    # The agency issues it unless the editor says otherwise.
+    expect(page.locator("#id_issuer")).to_have_value(str(directory["jogmec"].pk))
 
-    # The issuer and the partner, through the organisation form.
-    for ja, en, slug in [
-        (
-            "エネルギー・金属鉱物資源機構",
-            "Japan Organization for Metals and Energy Security",
-            "jogmec",
-        ),
-        ("タウケン・サムルク", "Tau-Ken Samruk", "tau-ken-samruk"),
-    ]:
-        page.goto(f"{base}/admin/people/organization/add/")
-        fill_in(page, "id_name", "ja", ja)
-        fill_in(page, "id_name", "en", en)
-        page.fill("#id_slug", slug)
-        page.click("input[name=_save]")
-        expect(page.locator(".messagelist .success")).to_be_visible()
+    # Japanese first, as the agency writes.
+    page.fill("#id_title_ja", "サムルク・カズナ CEO との会談")
+    page.fill("#id_lead_ja", "JOGMEC はサムルク・カズナのジャクポフ CEO と会談しました。")
 
-    # An official with a post, in both languages.
-    page.goto(f"{base}/admin/people/official/add/")
-    fill_in(page, "id_name", "ja", "カスムジョマルト・トカエフ")
-    fill_in(page, "id_name", "en", "Kassym-Jomart Tokayev")
-    expect(page.locator("#id_slug")).to_have_value("kassym-jomart-tokayev")
-    pick(page, "id_country", "Kaz", "カザフスタン")
-    page.fill("#id_other_names", "Касым-Жомарт Токаев")
-    fill_in(page, "id_posts-0-title", "ja", "大統領")
-    fill_in(page, "id_posts-0-title", "en", "President")
-    page.screenshot(path=screenshot_dir / "admin-official-add.png", full_page=True)
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    clicks.click("#meetings-group .add-row a")
+    page.fill("#id_meetings-0-date", "2025-12-18")
+    clicks.pick("id_meetings-0-country", "Kaz", "カザフスタン")
+    page.fill("#id_meetings-0-title_ja", "ジャクポフ CEO との会談")
+    # The official is new: typed into the meeting row, no popup window.
+    clicks.click("#meetings-0 .new-official summary")
+    page.fill("#id_meetings-0-new_official_name_ja", "ヌルラン・ジャクポフ")
+    page.fill("#id_meetings-0-new_official_post_ja", "CEO")
+    clicks.pick("id_meetings-0-new_official_organization", "Samruk", "サムルク・カズナ")
 
-    # The agreement, edited on its own.
-    page.goto(f"{base}/admin/releases/agreement/add/")
-    page.select_option("#id_kind", "mou")
-    fill_in(page, "id_title", "ja", "金属鉱物資源の協力に関する覚書")
-    fill_in(page, "id_title", "en", "MOU on cooperation in metals and minerals")
-    pick(page, "id_parties", "JOGMEC", "エネルギー・金属鉱物資源機構")
-    pick(page, "id_parties", "Tau", "タウケン・サムルク")
-    pick(page, "id_country", "KZ", "カザフスタン")
-    page.fill("#id_signed_on", "2025-12-04")
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    # The MOU is new too, with a partner that is new: one popup, no popup inside it.
+    clicks.click("#agreement_links-group .add-row a")
+    with page.expect_popup() as popup_info:
+        clicks.click("#add_id_agreement_links-0-agreement")
+    popup = popup_info.value
+    popup.wait_for_load_state()
+    popup.fill("#id_title_ja", "金属鉱物資源分野における協力覚書")
+    clicks.pick("id_parties", "JOG", "エネルギー・金属鉱物資源機構", popup)
+    popup.fill("#id_new_party_name_ja", "タウケン・サムルク")
+    clicks.pick("id_country", "KZ", "カザフスタン", popup)
+    clicks.mode("en", popup)
+    popup.fill("#id_title_en", "MOU on cooperation in metals and minerals")
+    popup.fill("#id_new_party_name_en", "Tau-Ken Samruk")
+    with popup.expect_event("close"):
+        clicks.click("input[name=_save]", popup)
+    expect(page.locator("#id_agreement_links-0-agreement")).not_to_have_value("")
 
-    # The release: text in both languages, a meeting with the official, the agreement.
-    page.goto(f"{base}/admin/releases/release/add/")
-    fill_in(page, "id_title", "ja", "カザフスタン大統領との会談")
-    fill_in(page, "id_lead", "ja", "JOGMECはトカエフ大統領と会談しました。")
-    fill_in(page, "id_title", "en", "Meeting with the President of Kazakhstan")
-    fill_in(page, "id_lead", "en", "JOGMEC met President Tokayev.")
-    expect(page.locator("#id_slug")).to_have_value("meeting-with-the-president-of-kazakhstan")
-    pick(page, "id_issuer", "JOGMEC", "エネルギー・金属鉱物資源機構")
-
-    page.click("#meetings-group .add-row a")
-    page.fill("#id_meetings-0-date", "2025-12-19")
-    pick(page, "id_meetings-0-country", "Kaz", "カザフスタン")
-    fill_in(page, "id_meetings-0-title", "ja", "トカエフ大統領との会談")
-    pick(page, "id_meetings-0-officials", "Токаев", "カスムジョマルト・トカエフ")
-
-    page.click("#agreement_links-group .add-row a")
-    pick(page, "id_agreement_links-0-agreement", "Tau", "金属鉱物資源の協力に関する覚書")
-
-    image = tmp_path / "tokayev.jpg"
+    clicks.click("#photos-group .add-row a")
+    image = tmp_path / "zhakupov.jpg"
     image.write_bytes(jpeg_bytes(800, 600))
-    page.click("#photos-group .add-row a")
+    clicks.n += 1  # choosing the file
     page.set_input_files("#id_photos-0-image", str(image))
-    fill_in(page, "id_photos-0-caption", "ja", "トカエフ大統領との会談")
-    fill_in(page, "id_photos-0-credit", "ja", "カザフスタン大統領府")
-    fill_in(page, "id_photos-0-credit", "en", "Office of the President of Kazakhstan")
-    page.screenshot(path=screenshot_dir / "admin-release-add.png", full_page=True)
-    page.click("input[name=_continue]")
+    page.fill("#id_photos-0-caption_ja", "ジャクポフ CEO との会談")
+    page.fill("#id_photos-0-credit_ja", "ROTOBO")
+    # The meeting is not saved yet; the photo names it by its place in the form.
+    clicks.n += 1
+    page.select_option("#id_photos-0-meeting_position", "0")
+    expect(page.locator("#photos-0 h3 .inline_label")).to_have_text("ジャクポフ CEO との会談")
+
+    # Then the English, in the same form.
+    clicks.mode("en")
+    expect(page.locator("#id_title_ja")).to_be_hidden()
+    page.fill("#id_title_en", "Meeting with the CEO of Samruk-Kazyna")
+    page.fill("#id_lead_en", "JOGMEC met Mr Zhakupov, CEO of Samruk-Kazyna.")
+    page.fill("#id_meetings-0-title_en", "Meeting with CEO Zhakupov")
+    page.fill("#id_meetings-0-new_official_name_en", "Nurlan Zhakupov")
+    page.fill("#id_meetings-0-new_official_post_en", "CEO")
+    page.fill("#id_photos-0-caption_en", "Meeting with CEO Zhakupov")
+    page.fill("#id_photos-0-credit_en", "ROTOBO")
+    page.screenshot(path=screenshot_dir / "desk-entry-before-save.png", full_page=True)
+    clicks.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "admin-release-change.png", full_page=True)
+    assert clicks.n <= 45, clicks.n
 
     release = Release.objects.get()
-    assert release.title_en == "Meeting with the President of Kazakhstan"
-    assert release.status == Release.Status.DRAFT
+    assert release.title_en == "Meeting with the CEO of Samruk-Kazyna"
+    assert release.slug == f"{datetime.date.today():%Y-%m}-meeting-with-the-ceo-of-samruk-kazyna"
+    assert release.issuer == directory["jogmec"]
     assert [c.code for c in release.countries.all()] == ["KZ"]
+    zhakupov = Official.objects.get(name_en="Nurlan Zhakupov")
+    assert (zhakupov.name_ja, zhakupov.country.code) == ("ヌルラン・ジャクポフ", "KZ")
+    post = zhakupov.posts.get()
+    assert (post.title_ja, post.title_en, post.organization) == ("CEO", "CEO", directory["samruk"])
     participant = MeetingParticipant.objects.get(meeting__release=release)
-    assert participant.official == Official.objects.get(slug="kassym-jomart-tokayev")
-    assert (participant.title_ja, participant.title_en) == ("大統領", "President")
-    assert list(release.agreements.all()) == [Agreement.objects.get()]
+    assert (participant.official, participant.title_en) == (zhakupov, "CEO")
+    agreement = Agreement.objects.get()
+    assert list(release.agreements.all()) == [agreement]
+    assert {p.name_en for p in agreement.parties.all()} == {"JOGMEC", "Tau-Ken Samruk"}
+    assert Organization.objects.get(name_en="Tau-Ken Samruk").country.code == "KZ"
     photo = Photo.objects.get(release=release)
-    assert (photo.credit_ja, photo.credit_en) == (
-        "カザフスタン大統領府",
-        "Office of the President of Kazakhstan",
+    assert (photo.credit_ja, photo.credit_en, photo.meeting) == (
+        "ROTOBO",
+        "ROTOBO",
+        release.meetings.get(),
     )
     assert (photo.width, photo.height) == (800, 600)
+    # The title held then is on the page as soon as it is saved.
+    expect(page.locator("#meetings-0 .field-participants_with_titles")).to_contain_text("CEO")
 
 
-def test_translation_tabs_switch_languages_in_the_admin(admin_page, live_server):
+def test_the_language_switch_applies_to_the_whole_form_new_rows_and_the_next_visit(
+    admin_page, live_server
+):
     page = admin_page
     page.goto(f"{live_server.url}/admin/releases/release/add/")
-    page.click("a[href='#tab_id_title_ja']")
-    expect(page.locator("#id_title_ja")).to_be_visible()
+    expect(page.locator("label[for=id_title_ja]")).to_have_text("タイトル（日本語）:")
     expect(page.locator("#id_title_en")).to_be_hidden()
-    page.click("a[href='#tab_id_title_en']")
-    expect(page.locator("#id_title_en")).to_be_visible()
-    expect(page.locator("#id_title_ja")).to_be_hidden()
+
+    translation_mode(page, "both")
+    # Side by side: the Japanese to translate on the left, read-only; English on the right.
+    ja, en = page.locator("#id_title_ja"), page.locator("#id_title_en")
+    expect(ja).to_be_visible()
+    expect(en).to_be_visible()
+    assert ja.bounding_box()["x"] < en.bounding_box()["x"]
+    expect(ja).not_to_be_editable()
+    page.click("#sections-group .add-row a")
+    expect(page.locator("#id_sections-0-heading_ja")).not_to_be_editable()
+    expect(page.locator("#id_sections-0-heading_en")).to_be_editable()
+
+    translation_mode(page, "en")
+    page.click("#sections-group .add-row a")
+    expect(page.locator("#id_sections-1-heading_en")).to_be_visible()
+    expect(page.locator("#id_sections-1-heading_ja")).to_be_hidden()
+    expect(page.locator("label[for=id_sections-1-heading_en]")).to_have_text("見出し（英語）:")
+
+    # Remembered for this editor, on any form.
+    page.goto(f"{live_server.url}/admin/people/official/add/")
+    expect(page.locator("#id_name_en")).to_be_visible()
+    expect(page.locator("#id_name_ja")).to_be_hidden()
+
+
+def test_the_interface_language_is_chosen_in_the_header(admin_page, live_server):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/releases/release/")
+    page.click(".interface-language button[value=en]")
+    expect(page.locator("#content h1")).to_contain_text("Select release to change")
+    expect(page.locator(".object-tools")).to_contain_text("Recover deleted releases")
+    page.click(".interface-language button[value=ja]")
+    expect(page.locator(".object-tools")).to_contain_text("削除されたリリースを復元")
+
+
+def long_release():
+    """A release with every part, and the longest texts the fields take."""
+    long = "「中央アジア＋日本」対話・首脳会合に合わせた資源国との関係強化と協力覚書の署名" * 4
+    release = ReleaseFactory(title_ja=long[:300], title_en="Long " * 60, countries=[country("KZ")])
+    for _ in range(6):
+        meeting = MeetingFactory(release=release, title_ja=long[:300], place_ja=long[:200])
+        official = OfficialFactory(name_ja=long[:200], name_en="Kassym-Jomart " * 14)
+        MeetingParticipantFactory(meeting=meeting, official=official, title_ja=long[:200])
+        PhotoFactory(release=release, meeting=meeting, caption_ja=long, credit_ja=long[:200])
+        ContactFactory(
+            release=release,
+            department_ja=long[:200],
+            persons_ja=long[:200],
+            email=f"{'a' * 60}@example.org",
+        )
+        SectionFactory(release=release, heading_ja=long[:300])
+        ReleaseAgreementFactory(release=release, agreement=AgreementFactory(title_ja=long[:300]))
+    return release
+
+
+def admin_pages(releases):
+    pages = ["/admin/"]
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        pages.append(reverse("admin:{}_{}_changelist".format(*info)))
+        pages.append(reverse("admin:{}_{}_add".format(*info)))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            pages.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+    for release in releases:
+        pages.append(reverse("admin:releases_release_change", args=[release.pk]))
+        pages.append(reverse("admin:releases_release_history", args=[release.pk]))
+    return pages
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_admin_page_scrolls_sideways_and_nothing_covers_the_title(
+    admin_page, live_server, demo_site, width
+):
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 900})
+    pages = admin_pages([demo_site, long_release()])
+    wide = []
+    for mode in ["ja", "both"]:
+        for path in pages:
+            page.goto(live_server.url + path)
+            if page.locator("form.translation-mode").count():
+                translation_mode(page, mode)
+            # Folded groups opened: what is inside must fit too.
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            sizes = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if sizes[0] > sizes[1]:
+                wide.append((mode, path, sizes))
+    assert not wide, wide
+
+    page.goto(live_server.url + reverse("admin:releases_release_change", args=[demo_site.pk]))
+    tools = page.locator(".object-tools").bounding_box()
+    headings = page.locator("#content > h1, #content > h2").all()
+    assert headings
+    for heading in headings:
+        box = heading.bounding_box()
+        overlaps = not (
+            box["y"] + box["height"] <= tools["y"] or tools["y"] + tools["height"] <= box["y"]
+        ) and not (box["x"] + box["width"] <= tools["x"] or tools["x"] + tools["width"] <= box["x"])
+        assert not overlaps, heading.inner_text()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_screenshots_of_the_desk_in_each_mode_and_language(
+    admin_page, live_server, demo_site, screenshot_dir, language
+):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/releases/release/")
+    page.click(f".interface-language button[value={language}]")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.screenshot(path=screenshot_dir / f"desk-{language}-release-list.png", full_page=True)
+    page.goto(live_server.url + reverse("admin:releases_release_change", args=[demo_site.pk]))
+    for mode in ["ja", "en", "both"]:
+        translation_mode(page, mode)
+        page.screenshot(
+            path=screenshot_dir / f"desk-{language}-release-form-{mode}.png", full_page=True
+        )

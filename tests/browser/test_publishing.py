@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from releases.models import Release
+from tests.browser.admin_forms import fill_in, rich_text, translation_mode
 from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,7 @@ def staff(countries, django_user_model):
         )
         user.groups.add(*groups)
         users[username] = user
-    OrganizationFactory(
+    users["jogmec"] = OrganizationFactory(
         slug="jogmec",
         name_ja="エネルギー・金属鉱物資源機構",
         name_en="JOGMEC",
@@ -62,43 +63,40 @@ def log_in(page, base, username):
     page.wait_for_url(f"{base}/admin/")
 
 
-def fill_in(page, field_id, lang, value):
-    page.click(f"a[href='#tab_{field_id}_{lang}']")
-    page.fill(f"#{field_id}_{lang}", value)
-
-
 def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_restored(
     page, browser, live_server, staff, screenshot_dir, time_machine
 ):
     time_machine.move_to(timezone.now(), tick=True)
     base = live_server.url
-    public_url = f"{base}/ja/releases/dialogue-with-kazakhstan/"
+    # The address is made on the first save, from the month and the English title.
+    public_url = f"{base}/ja/releases/{timezone.localdate():%Y-%m}-dialogue-with-kazakhstan/"
 
     # The editor drafts the release, with formatted body text, in both languages.
     log_in(page, base, "editor")
     page.goto(f"{base}/admin/releases/release/add/")
-    fill_in(page, "id_title", "ja", "カザフスタンとの対話")
+    # The agency is the issuer already.
+    expect(page.locator("#id_issuer")).to_have_value(str(staff["jogmec"].pk))
     fill_in(page, "id_title", "en", "Dialogue with Kazakhstan")
-    page.click("#id_issuer + .select2 .select2-selection")
-    page.keyboard.type("JOGMEC")
-    page.click(".select2-results__option:has-text('エネルギー・金属鉱物資源機構')")
+    fill_in(page, "id_title", "ja", "カザフスタンとの対話")
     page.click("#sections-group .add-row a")
     fill_in(page, "id_sections-0-heading", "ja", "概要")
-    editor = page.locator("#tab_id_sections-0-body_ja [contenteditable=true]")
-    page.click("a[href='#tab_id_sections-0-body_ja']")
-    editor.click()
+    translation_mode(page, "ja")
+    rich_text(page, "id_sections-0-body_ja").click()
     page.keyboard.type("協力について話し合いました。")
     page.screenshot(path=screenshot_dir / "publishing-1-editor-drafts.png", full_page=True)
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_be_visible()
-    release = Release.objects.get(slug="dialogue-with-kazakhstan")  # from the English title
+    release = Release.objects.get(title_en="Dialogue with Kazakhstan")
+    assert public_url.endswith(f"/{release.slug}/")
     assert release.status == Release.Status.DRAFT
     assert "協力について話し合いました。" in release.sections.get().body_ja
 
     # The editor sees no way to publish; the public address does not exist yet.
     expect(page.locator("input[name=_publish]")).to_have_count(0)
     expect(page.locator("input[name=_schedule]")).to_have_count(0)
-    expect(page.locator(".publishing-row")).to_contain_text("Publishers publish releases")
+    expect(page.locator(".publishing-row")).to_contain_text(
+        "公開は公開担当者（Publishers）が行います"
+    )
     page.screenshot(path=screenshot_dir / "publishing-2-editor-cannot-publish.png", full_page=False)
     assert page.request.get(public_url).status == 404
 
@@ -122,7 +120,7 @@ def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_res
     publisher.locator(".publishing-row").scroll_into_view_if_needed()
     publisher.screenshot(path=screenshot_dir / "publishing-4-publisher-buttons.png")
     publisher.click("input[name=_schedule]")
-    expect(publisher.locator(".messagelist .success")).to_contain_text("Scheduled")
+    expect(publisher.locator(".messagelist .success")).to_contain_text("予約公開を設定しました")
     release.refresh_from_db()
     assert (release.published_at, release.published_by.username) == (at, "publisher")
     assert page.request.get(public_url).status == 404

@@ -65,15 +65,16 @@ def restore(client, obj, version, form_id="release_form"):
     assert response.status_code == 302, errors(response)
 
 
-def test_the_release_admin_is_a_version_admin_with_translation_tabs(staff_client, release):
-    from modeltranslation.admin import TabbedTranslationAdmin
+def test_the_release_admin_is_a_version_admin_with_the_language_switch(staff_client, release):
     from reversion.admin import VersionAdmin
+
+    from core.bilingual import BilingualAdmin
 
     model_admin = site._registry[Release]
     assert isinstance(model_admin, VersionAdmin)
-    assert isinstance(model_admin, TabbedTranslationAdmin)
+    assert isinstance(model_admin, BilingualAdmin)
     html = staff_client.get(change_url(release)).content.decode()
-    assert "tabbed_translation_fields.js" in html
+    assert 'class="translation-mode"' in html
 
 
 def test_every_admin_save_keeps_a_version_with_translations_and_inlines(staff_client, release):

@@ -134,7 +134,7 @@ def test_editor_sees_no_publishing_buttons_nor_schedule_field(editor_client, dra
     assert 'name="_schedule"' not in html
     assert 'name="schedule_at_0"' not in html
     assert 'name="status"' not in html
-    assert "Publishers publish releases" in html
+    assert "公開は公開担当者（Publishers）が行います。" in html
 
 
 def test_editor_can_change_a_draft(editor_client, draft):
@@ -164,7 +164,7 @@ def test_editor_crafted_post_changing_publication_is_refused_and_nothing_saved(
     data.update(crafted)
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert any("cannot be changed from this form" in e for e in errors(response)), errors(response)
+    assert any("このフォームからは変更できません" in e for e in errors(response)), errors(response)
     draft.refresh_from_db()
     assert draft.status == Release.Status.DRAFT
     assert draft.published_at is None
@@ -181,7 +181,7 @@ def test_editor_pressing_a_crafted_publishing_button_is_refused_and_nothing_save
     data["schedule_at_0"], data["schedule_at_1"] = "2099-01-01", "09:00"
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert any("Only publishers" in e for e in errors(response)), errors(response)
+    assert any("公開担当者（Publishers）だけが" in e for e in errors(response)), errors(response)
     draft.refresh_from_db()
     assert (draft.status, draft.title_ja) == ("draft", "下書き")
 
@@ -243,7 +243,7 @@ def test_publisher_schedules_from_the_form(publisher_client, publisher, draft):
     from reversion.models import Version
 
     comment = Version.objects.get_for_object(draft).first().revision.get_comment()
-    assert comment.startswith("予約公開を設定しました") and "Scheduled for" in comment
+    assert comment.startswith("予約公開を設定しました")
 
 
 def test_publisher_schedule_without_a_time_is_a_form_error(publisher_client, draft):

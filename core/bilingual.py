@@ -1,0 +1,85 @@
+"""Bilingual admin forms: each Japanese field beside its English one, one switch for the page.
+
+modeltranslation gives every translated field a `_ja` and an `_en` form field. These classes put
+the two on one line and label each with its language ("タイトル（日本語）", "Title (English)"); the
+page shows Japanese, English, or both side by side (Japanese read-only, for translating),
+as the editor last chose (`EditorPreference`). static/desk/desk.js switches without a reload;
+without JavaScript the switch is a plain form and the page comes back in the chosen mode.
+"""
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from modeltranslation.utils import get_translation_fields
+
+from .models import EditorPreference
+
+LANGUAGE_LABELS = {
+    "ja": _("%(field)s (Japanese)"),
+    "en": _("%(field)s (English)"),
+}
+
+
+class BilingualFieldsMixin:
+    """Translated fields in language pairs, labelled with their language."""
+
+    def _pair_translations(self, fields):
+        lines = []
+        for item in fields:
+            names = [item] if isinstance(item, str) else list(item)
+            translated = [name for name in names if name in self.trans_opts.all_fields]
+            if not translated:
+                lines.append(item)
+                continue
+            # A translated field gets a line of its own: Japanese and English side by side.
+            for name in names:
+                if name in translated:
+                    lines.append(tuple(get_translation_fields(name)))
+                else:
+                    lines.append(name)
+        return lines
+
+    def _patch_fieldsets(self, fieldsets):
+        return [
+            (name, {**options, "fields": self._pair_translations(options["fields"])})
+            if "fields" in options
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def _get_declared_fieldsets(self, request, obj=None):
+        if not self.fieldsets and self.fields:
+            return [(None, {"fields": self._pair_translations(self.get_fields(request, obj))})]
+        return super()._get_declared_fieldsets(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if field is not None and language in LANGUAGE_LABELS:
+            original = db_field.translated_field
+            field.label = LANGUAGE_LABELS[language] % {"field": capfirst(original.verbose_name)}
+            self._get_widget_from_field(field).attrs["lang"] = language
+        return field
+
+
+class BilingualAdmin(BilingualFieldsMixin, TranslationAdmin):
+    """A model admin whose form has the page-wide language switch."""
+
+    change_form_template = "admin/desk/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["translation_mode"] = EditorPreference.mode_for(request.user)
+        context["translation_modes"] = EditorPreference.Mode.choices
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class BilingualStackedInline(BilingualFieldsMixin, TranslationStackedInline):
+    pass
+
+
+class BilingualTabularInline(BilingualFieldsMixin, TranslationTabularInline):
+    pass

@@ -1,0 +1,59 @@
+"""The editors' language mode, and addresses made from names in either language."""
+
+import pytest
+from django.urls import reverse
+
+from core.models import EditorPreference
+from core.slugs import slug_words
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_translation_mode_is_remembered_for_the_editor(staff_client):
+    url = reverse("translation_mode")
+    response = staff_client.post(url, {"mode": "both", "next": "/admin/releases/release/add/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/releases/release/add/"
+    html = staff_client.get("/admin/releases/release/add/").content.decode()
+    assert "tmode-both" in html
+    assert 'value="both" aria-pressed="true"' in html
+
+
+def test_the_translation_mode_answers_json_for_the_page_script(staff_client):
+    response = staff_client.post(
+        reverse("translation_mode"), {"mode": "en"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.json() == {"mode": "en"}
+
+
+@pytest.mark.parametrize("mode", ["", "fr", "<script>"])
+def test_an_unknown_translation_mode_is_refused_and_nothing_changes(staff_client, mode):
+    response = staff_client.post(reverse("translation_mode"), {"mode": mode})
+    assert response.status_code == 400
+    assert not EditorPreference.objects.exists()
+
+
+def test_the_translation_mode_does_not_redirect_to_other_sites(staff_client):
+    response = staff_client.post(
+        reverse("translation_mode"), {"mode": "ja", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_strangers_cannot_set_a_translation_mode(client):
+    response = client.post(reverse("translation_mode"), {"mode": "ja"})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert not EditorPreference.objects.exists()
+
+
+def test_labels_say_their_language(staff_client):
+    html = staff_client.get(reverse("admin:releases_release_add")).content.decode()
+    assert "タイトル（日本語）" in html and "タイトル（英語）" in html
+    assert 'lang="en"' in html
+
+
+def test_japanese_names_are_romanised_for_addresses():
+    assert slug_words("カスムジョマルト・トカエフ") == "kasumujomaruto-tokaefu"
+    assert slug_words("Meeting with the President") == "meeting-with-the-president"
+    assert len(slug_words("会談" * 100)) <= 60
