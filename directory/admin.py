@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from core.admin import LockedInline, LockedVersionAdmin
-from core.locking import VersionLockForm
 
 from .models import Country, Official, Organization, Post
 
@@ -42,15 +41,8 @@ class PostInline(LockedInline, TranslationTabularInline):
     fields = ["title", "organization", "start_date", "end_date"]
 
 
-class OfficialForm(VersionLockForm):
-    class Meta:
-        model = Official
-        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
-
-
 @admin.register(Official)
 class OfficialAdmin(LockedVersionAdmin, TabbedTranslationAdmin):
-    form = OfficialForm
     list_display = ["name", "current_post", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_ja", "name_en", "other_names", "slug"]
