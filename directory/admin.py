@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import LockedInline, LockedVersionAdmin
 from core.bilingual import BilingualAdmin, BilingualTabularInline
-from core.locking import VersionLockForm
 
 from .models import Country, Official, Organization, Post
 
@@ -47,15 +46,8 @@ class PostInline(LockedInline, BilingualTabularInline):
     fields = ["title", "organization", "start_date", "end_date"]
 
 
-class OfficialForm(VersionLockForm):
-    class Meta:
-        model = Official
-        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
-
-
 @admin.register(Official)
 class OfficialAdmin(LockedVersionAdmin, BilingualAdmin):
-    form = OfficialForm
     list_display = ["name", "current_post", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_ja", "name_en", "other_names", "slug"]

@@ -17,6 +17,7 @@ receivers in `releases.signals` call it on commit, whoever saves.
 """
 
 import html
+import json
 import re
 import unicodedata
 
@@ -66,6 +67,12 @@ class GramsField(models.Field):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         return list(value or []) if connection.vendor == "postgresql" else None
+
+    def to_python(self, value):
+        # Serialized rows (history versions, fixtures) hold it as text: "[1, 2]" or "None".
+        if isinstance(value, str):
+            return None if value == "None" else json.loads(value)
+        return value
 
 
 @GramsField.register_lookup
