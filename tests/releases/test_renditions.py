@@ -53,6 +53,11 @@ def test_a_photo_gets_webp_and_jpeg_renditions_at_each_width(settings):
     assert picture.src.endswith("-960w.jpg")
 
 
+def renditions_callbacks(callbacks):
+    """The on-commit work that makes renditions (the cache and search text have their own)."""
+    return [c for c in callbacks if getattr(c, "__qualname__", "").startswith("_photo_saved")]
+
+
 def test_renditions_are_made_when_the_photo_is_saved_once_committed(
     django_capture_on_commit_callbacks,
 ):
@@ -61,7 +66,7 @@ def test_renditions_are_made_when_the_photo_is_saved_once_committed(
             with_renditions=False, image=ContentFile(jpeg_bytes(1000, 500), name="p.jpg")
         )
         assert photo.rendition_widths == []  # not before the commit
-    assert len(callbacks) == 1
+    assert len(renditions_callbacks(callbacks)) == 1
     photo.refresh_from_db()
     assert photo.rendition_widths == [480, 960, 1000]
     for width in photo.rendition_widths:
@@ -70,7 +75,7 @@ def test_renditions_are_made_when_the_photo_is_saved_once_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         photo.caption_ja = "新しい説明"
         photo.save()
-    assert callbacks == []
+    assert renditions_callbacks(callbacks) == []
 
 
 def test_a_new_image_on_the_same_photo_gets_its_own_renditions(django_capture_on_commit_callbacks):
