@@ -21,6 +21,8 @@ from django.core.files.base import ContentFile
 from django.utils.encoding import filepath_to_uri
 from PIL import Image, ImageOps
 
+from core.cache import content_changed
+
 WIDTHS = (480, 960, 1600)
 # (extension, Pillow format, MIME type, save options); the fallback format comes last.
 FORMATS = (
@@ -127,6 +129,8 @@ def make_renditions(photo):
     name = photo.image.name
     photo.renditions = render(photo.image.storage, name)
     Photo.objects.filter(image=name).update(renditions=photo.renditions)
+    # update() sends no signal: pages cached with the original give way to the renditions.
+    content_changed()
 
 
 def make_missing_renditions(photos):
