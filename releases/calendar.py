@@ -28,7 +28,9 @@ def meetings_for(filterset):
         meetings = meetings.filter(country__in=data["country"])
     if data.get("official"):
         meetings = meetings.filter(participants=data["official"])
-    return meetings.with_participants().order_by("-date", "-pk")[:MAX_EVENTS]
+    return (
+        meetings.with_participants().select_related("release").order_by("-date", "-pk")[:MAX_EVENTS]
+    )
 
 
 def meeting_event(meeting, request, host):
