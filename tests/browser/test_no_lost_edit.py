@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from releases.models import Meeting, Release
+from tests.browser.admin_forms import fill_in
 from tests.factories import MeetingFactory, ReleaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,11 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ja-JP", "viewport": {"width": 1280, "height": 900}}
-
-
-def type_in(page, field_id, lang, value):
-    page.click(f"a[href='#tab_{field_id}_{lang}']")
-    page.fill(f"#{field_id}_{lang}", value)
 
 
 def save_and_continue(page):
@@ -52,9 +48,9 @@ def test_the_second_to_save_is_refused_in_their_language_and_keeps_their_text(
 
     # I open the release; meanwhile my colleague corrects its meeting on the meeting's page.
     page.goto(release_url)
-    type_in(page, "id_lead", "ja", "私が書き直したリード文")
+    fill_in(page, "id_lead", "ja", "私が書き直したリード文")
     colleague.goto(meeting_url)
-    type_in(colleague, "id_title", "en", "Meeting with the President")
+    fill_in(colleague, "id_title", "en", "Meeting with the President")
     save_and_continue(colleague)
     expect(colleague.locator(".messagelist .success")).to_be_visible()
 
@@ -74,9 +70,9 @@ def test_the_second_to_save_is_refused_in_their_language_and_keeps_their_text(
 
     # The other way round, in English: she opens the release, I change the meeting.
     colleague.goto(release_url)
-    type_in(colleague, "id_title", "en", "Her new title")
+    fill_in(colleague, "id_title", "en", "Her new title")
     page.goto(meeting_url)
-    type_in(page, "id_place", "ja", "アスタナ")
+    fill_in(page, "id_place", "ja", "アスタナ")
     save_and_continue(page)
     expect(page.locator(".messagelist .success")).to_be_visible()
     save_and_continue(colleague)
