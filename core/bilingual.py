@@ -17,6 +17,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import get_translation_fields
 
 from .models import EditorPreference
+from .translations import MISSING, TARGET, english_gaps
 
 LANGUAGE_LABELS = {
     "ja": _("%(field)s (Japanese)"),
@@ -66,10 +67,38 @@ class BilingualFieldsMixin:
         return field
 
 
+class EnglishStateForm:
+    """Says under each English input whose text is missing or older than its Japanese; the
+    input carries `data-english` ("missing" or "outdated") for the eye."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None or self.is_bound:
+            return
+        for field, state, _mark in english_gaps(self.instance):
+            formfield = self.fields.get(f"{field}_{TARGET}")
+            if formfield is None:
+                continue
+            formfield.widget.attrs["data-english"] = state
+            note = ENGLISH_MISSING if state == MISSING else ENGLISH_OUTDATED
+            formfield.help_text = f"{note} {formfield.help_text}".strip()
+
+
+ENGLISH_MISSING = _("Not translated yet.")
+ENGLISH_OUTDATED = _("Older than the Japanese: the Japanese changed after this was saved.")
+
+
+def _with_english_state(form):
+    return type(form.__name__, (EnglishStateForm, form), {})
+
+
 class BilingualAdmin(BilingualFieldsMixin, TranslationAdmin):
     """A model admin whose form has the page-wide language switch."""
 
     change_form_template = "admin/desk/change_form.html"
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _with_english_state(super().get_form(request, obj, **kwargs))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["translation_mode"] = EditorPreference.mode_for(request.user)
@@ -77,9 +106,16 @@ class BilingualAdmin(BilingualFieldsMixin, TranslationAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class BilingualStackedInline(BilingualFieldsMixin, TranslationStackedInline):
+class BilingualInlineMixin(BilingualFieldsMixin):
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _with_english_state(formset.form)
+        return formset
+
+
+class BilingualStackedInline(BilingualInlineMixin, TranslationStackedInline):
     pass
 
 
-class BilingualTabularInline(BilingualFieldsMixin, TranslationTabularInline):
+class BilingualTabularInline(BilingualInlineMixin, TranslationTabularInline):
     pass

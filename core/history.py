@@ -17,7 +17,10 @@ from modeltranslation.translator import NotRegistered, translator
 from .models import Versioned
 
 # Bookkeeping columns that change on every save and say nothing to an editor.
-HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "search_title", "search_text"}
+# Bookkeeping and derived columns: not what anyone edited.
+HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "translation_marks"}
+HIDDEN_FIELDS |= {"search_title", "search_text", "search_grams"}
+HIDDEN_FIELDS |= {"english_missing", "english_outdated", "translation_gaps"}
 
 
 @dataclass

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .translations import updated_marks
+
 
 class Versioned(models.Model):
     """A row staff edit: every save increments `version`, so a form opened before a colleague's
@@ -27,6 +29,22 @@ class Versioned(models.Model):
         if kwargs.get("update_fields") is not None:
             stamps = {f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)}
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", *stamps}
+        super().save(*args, **kwargs)
+
+
+class TranslationTracked(models.Model):
+    """A row with translated fields that knows which of its English texts are missing or older
+    than their Japanese (core.translations): each save records what changed."""
+
+    translation_marks = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.translation_marks = updated_marks(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "translation_marks"}
         super().save(*args, **kwargs)
 
 

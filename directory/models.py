@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Versioned
+from core.models import TranslationTracked, Versioned
 
 
 class Country(Versioned):
@@ -50,7 +50,7 @@ class Country(Versioned):
         return locale.territories.get(self.region_code, "")
 
 
-class Organization(Versioned):
+class Organization(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government")
         MINISTRY = "ministry", _("Ministry")
@@ -100,7 +100,7 @@ class Organization(Versioned):
         return self.name
 
 
-class Official(Versioned):
+class Official(TranslationTracked, Versioned):
     """A person the agency meets or signs with. Their posts over time are `Post` rows."""
 
     slug = models.SlugField(

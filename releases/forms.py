@@ -30,6 +30,15 @@ class ReleaseAdminForm(VersionLockForm):
         ),
     )
 
+    english_checked = forms.BooleanField(
+        label=_("The English is checked against the Japanese"),
+        required=False,
+        help_text=_(
+            "Tick it when the English texts listed as out of date still say what the Japanese "
+            "says: they are then marked up to date on save. Texts you edit are marked by the save."
+        ),
+    )
+
     user = None
     workflow_action = None
     tampered = ()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from core.models import Versioned
+from core.models import TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
@@ -209,7 +209,7 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
-class Release(Versioned):
+class Release(TranslationTracked, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -269,6 +269,16 @@ class Release(Versioned):
     search_title = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
     search_grams = GramsField(editable=False, null=True)
+    # Derived too (releases.translation_status.refresh_translation_status): how many English
+    # texts of the release and of what it shows are missing or older than their Japanese, and
+    # which, for the list, its filter and the page of what waits for translation.
+    english_missing = models.PositiveIntegerField(
+        _("English texts missing"), default=0, editable=False
+    )
+    english_outdated = models.PositiveIntegerField(
+        _("English texts out of date"), default=0, editable=False
+    )
+    translation_gaps = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -344,7 +354,7 @@ class Release(Versioned):
         return max(self.updated_at, self.published_at or self.updated_at)
 
 
-class Section(Versioned):
+class Section(TranslationTracked, Versioned):
     """A numbered part of the release's body: a heading and its text."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
@@ -369,7 +379,7 @@ class Section(Versioned):
         super().save(*args, **kwargs)
 
 
-class Contact(Versioned):
+class Contact(TranslationTracked, Versioned):
     """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
 
     class Role(models.TextChoices):
@@ -417,7 +427,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(Versioned):
+class Meeting(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral meeting")
         COURTESY_CALL = "courtesy_call", _("Courtesy call")
@@ -460,7 +470,7 @@ class Meeting(Versioned):
         return self.title or f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
 
 
-class MeetingParticipant(Versioned):
+class MeetingParticipant(TranslationTracked, Versioned):
     """An official at a meeting, with the title they held then (kept when their post changes)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
@@ -520,7 +530,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(Versioned):
+class Agreement(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         MOU = "mou", _("MOU")
         MOC = "moc", _("MOC")
@@ -614,7 +624,7 @@ def photo_upload_to(instance, filename):
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Photo(Versioned):
+class Photo(TranslationTracked, Versioned):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="photos")
     meeting = models.ForeignKey(
         Meeting,

@@ -1,5 +1,6 @@
 """Derived data follows every change, whoever makes it: the admin, a shell, an import. Search
-text (below) and photo renditions (at the end), each once the transaction commits.
+text and translation status (below) and photo renditions (at the end), each once the
+transaction commits.
 
 A release's search text copies its own text and the names of what it shows (officials,
 organisations, countries, agreements). Each change here marks the releases it touches; they are
@@ -24,6 +25,7 @@ from directory.models import Country, Official, Organization
 from . import renditions
 from .models import (
     Agreement,
+    Contact,
     Meeting,
     MeetingParticipant,
     Photo,
@@ -32,6 +34,7 @@ from .models import (
     Section,
 )
 from .search import refresh_search_text, releases_showing
+from .translation_status import refresh_translation_status
 
 # Sent by the workflow inside its transaction. A release became public now (argument: release).
 release_published = Signal()
@@ -60,6 +63,7 @@ class _PendingRefresh:
             ids.update(releases.values_list("pk", flat=True))
         if ids:
             refresh_search_text(sorted(ids))
+            refresh_translation_status(sorted(ids))
 
 
 def _mark(release_ids=(), meeting_ids=(), shown=None):
@@ -147,7 +151,7 @@ def _make_renditions(pk):
 
 
 def connect():
-    for model in (Section, Meeting, Photo, ReleaseAgreement):
+    for model in (Section, Meeting, Photo, ReleaseAgreement, Contact):
         post_save.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
         post_delete.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
     post_save.connect(_participant_changed, sender=MeetingParticipant, dispatch_uid="search-mp")

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html_join
@@ -29,6 +31,7 @@ from ..models import (
     Release,
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
+from ..translation_status import describe, refresh_translation_status
 from .inlines import (
     ContactInline,
     MeetingInline,
@@ -37,6 +40,7 @@ from .inlines import (
     SectionInline,
 )
 from .preview import ReleasePreviewView
+from .translation import TranslationFilter, TranslationQueueView, gap_rows, mark_english_checked
 
 # Keys of the release form that only the workflow may write. The form never has inputs for
 # them; a POST that carries them anyway (a crafted request) is refused as a whole.
@@ -48,16 +52,28 @@ WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reas
 @admin.register(Release)
 class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     form = ReleaseAdminForm
-    list_display = ["title", "publication_state", "published_at", "country_codes"]
-    list_filter = ["status", "published_at", ("countries", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "title",
+        "publication_state",
+        "published_at",
+        "country_codes",
+        "translation_state",
+    ]
+    list_filter = [
+        "status",
+        TranslationFilter,
+        "published_at",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title_ja", "title_en", "lead_ja", "lead_en", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issuer", "countries"]
     list_select_related = ["issuer"]
-    readonly_fields = ["publication_state_detail"]
+    readonly_fields = ["publication_state_detail", "translation_detail"]
     inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/releases/release/change_form.html"
+    change_list_template = "admin/releases/release/change_list.html"
 
     def get_fieldsets(self, request, obj=None):
         # The form reads top-down as an editor works: the release, then (in the template) its
@@ -83,6 +99,17 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
                 },
             ),
         ]
+        if obj is not None:
+            fieldsets.insert(
+                1,
+                (
+                    _("Translation"),
+                    {
+                        "classes": ["translation-status"],
+                        "fields": ["translation_detail", "english_checked"],
+                    },
+                ),
+            )
         if can_publish:
             withdrawn = obj is not None and obj.status == Release.Status.WITHDRAWN
             fieldsets.append(
@@ -160,6 +187,22 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     @admin.display(description=_("countries"))
     def country_codes(self, release):
         return ", ".join(c.code for c in release.countries.all())
+
+    @admin.display(description=_("translation"), ordering="english_missing")
+    def translation_state(self, release):
+        return describe(release.english_missing, release.english_outdated)
+
+    @admin.display(description=_("What to translate"))
+    def translation_detail(self, release):
+        if release is None or release.pk is None:
+            return ""
+        return render_to_string(
+            "admin/releases/release/translation_detail.html",
+            {
+                "rows": gap_rows(release),
+                "summary": describe(release.english_missing, release.english_outdated),
+            },
+        )
 
     @admin.display(description=_("State"), ordering="status")
     def publication_state(self, release):
@@ -285,6 +328,15 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_release_countries(form.instance)
+        if form.cleaned_data.get("english_checked"):
+            # After the commit: the gaps are recounted then, with this save's texts.
+            release = form.instance
+            transaction.on_commit(lambda: self._english_checked(release))
+
+    def _english_checked(self, release):
+        release.refresh_from_db(fields=["translation_gaps"])
+        mark_english_checked(release)
+        refresh_translation_status([release.pk])
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Photo:
@@ -351,6 +403,13 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
+    # Translation
+
+    def translation_queue_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return TranslationQueueView(self)(request)
+
     # Preview
 
     def get_urls(self):
@@ -360,6 +419,11 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
                 # Not admin_view(): the preview answers strangers with a 404, not a login page.
                 ReleasePreviewView.as_view(),
                 name="releases_release_preview",
+            ),
+            path(
+                "translation/",
+                self.admin_site.admin_view(self.translation_queue_view),
+                name="releases_release_translation",
             ),
         ]
         return urls + super().get_urls()

@@ -6,8 +6,10 @@ from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
+from core.translations import MISSING, SOURCE, TARGET, text
 from releases.renditions import picture_for
 from releases.richtext import sanitize_html
+from releases.translation_status import release_gaps
 
 register = template.Library()
 
@@ -51,6 +53,25 @@ def sanitize(html):
 def japanese_only(release):
     """True on a non-Japanese page of a release that has no translation yet."""
     return get_language() != "ja" and not release.has_english
+
+
+@register.filter
+def shown_in_japanese(release):
+    """Where a page in another language shows the Japanese, its English being missing: labels
+    of those texts ("Lead", "Photo 1: Caption"); [] on a Japanese page. Its parts are those the
+    page prefetched: no query."""
+    if get_language() == SOURCE:
+        return []
+    return [gap.label for gap in release_gaps(release) if gap.state == MISSING]
+
+
+@register.filter
+def lang_of(obj, field):
+    """' lang="ja"' where a page in another language shows `obj`'s `field` in Japanese (its
+    English is missing), so screen readers read it as Japanese."""
+    if get_language() == SOURCE or text(obj, field, TARGET) or not text(obj, field, SOURCE):
+        return ""
+    return mark_safe(f' lang="{SOURCE}"')  # noqa: S308 - a constant
 
 
 @register.filter

@@ -279,10 +279,20 @@ def test_screenshots_of_the_desk_in_each_mode_and_language(
     admin_page, live_server, demo_site, screenshot_dir, language
 ):
     page = admin_page
+    # Work for the translator: the Japanese lead revised, a caption not translated yet.
+    demo_site.lead_ja += "（改訂）"
+    demo_site.save()
+    photo = demo_site.photos.exclude(caption_ja="").first()
+    photo.caption_en = ""
+    photo.save()
     page.goto(f"{live_server.url}/admin/releases/release/")
     page.click(f".interface-language button[value={language}]")
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.screenshot(path=screenshot_dir / f"desk-{language}-release-list.png", full_page=True)
+    page.click(f"a[href$='{reverse('admin:releases_release_translation')}']")
+    expect(page.locator(".translation-queue__release")).to_have_count(1)
+    expect(page.locator(".translation-gap")).to_have_count(2)
+    page.screenshot(path=screenshot_dir / f"desk-{language}-translation.png", full_page=True)
     page.goto(live_server.url + reverse("admin:releases_release_change", args=[demo_site.pk]))
     for mode in ["ja", "en", "both"]:
         translation_mode(page, mode)

@@ -336,6 +336,7 @@ def test_photos_come_as_renditions_with_dimensions_and_lazy_loading(client):
 
 def test_the_english_page_uses_english_text(client):
     release = full_release()
+    release.sections.update(heading_en="Finally", body_en="<p>More to come</p>")
     soup = soup_of(client.get(url("releases:detail", "en", slug=release.slug)))
     assert soup.h1.text == release.title_en
     assert soup.html["lang"] == "en"
