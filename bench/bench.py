@@ -13,7 +13,8 @@ raw figures, are what the targets are about: the machine is shared and noisy.
    share of nginx serving a static file.
 4. Two app servers behind nginx sharing the database, Redis and media: BENCH_LOAD_SECONDS of
    load from BENCH_CONCURRENCY clients with no error; a staff session opened on one server is
-   valid on the other; a publication made on one is visible on the other at the next request.
+   valid on the other; a publication made on one is visible on the other at the next request;
+   a photo uploaded through one's admin is on the other's page and served by it.
 
 Steps 3 and 4 need Redis (BENCH_REDIS_URL) and nginx. The tables go to
 bench/results/latest.md (and latest-sqlite.md or latest-postgresql.md). Any page that answers
@@ -34,6 +35,7 @@ Settings, all optional (environment variables):
 
 import datetime
 import http.client
+import io
 import os
 import platform
 import re
@@ -154,6 +156,9 @@ def site_environment(workdir, database_url, redis_url):
         DJANGO_SECURE_COOKIES="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        # Files are sent by Django (publication checked per file), so that server B's answer
+        # for a photo uploaded through A can be asked of B itself; no page measured loads one.
+        DJANGO_SERVE_MEDIA="1",
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )
@@ -418,10 +423,60 @@ def staff_and_publication(env, a, b):
     )
     if done.status_code != 200 or get(b.port, f"/ja/releases/{slug}/")[0] != 200:
         raise BenchError("A release published on server A is not public on server B.")
+    upload_through_a_served_by_b(staff, a_url, b, pk, slug)
     return [
         "- a staff session opened on server A is valid on server B: yes",
         "- a release published through A's admin is public on B at the next request: yes",
+        "- a photo uploaded through A's admin is on B's page and served by B: yes",
     ]
+
+
+def upload_through_a_served_by_b(staff, a_url, b, pk, slug):
+    """Add a photo to the release in A's admin form, as a browser would post it; B's page
+    shows it and B serves its file (and its renditions), byte for byte."""
+    from bs4 import BeautifulSoup
+
+    change = f"{a_url}/admin/releases/release/{pk}/change/"
+    form = BeautifulSoup(staff.get(change).text, "html.parser").find("form", id="release_form")
+    data = {}
+    for tag in form.find_all(["input", "textarea", "select"]):
+        name = tag.get("name")
+        if not name or "__prefix__" in name or tag.get("type") in ("submit", "file"):
+            continue
+        if tag.name == "textarea":
+            data[name] = tag.text
+        elif tag.name == "select":
+            chosen = [o.get("value", "") for o in tag.find_all("option") if o.has_attr("selected")]
+            data[name] = chosen if tag.has_attr("multiple") else (chosen or [""])[0]
+        elif tag.get("type") in ("checkbox", "radio"):
+            if tag.has_attr("checked"):
+                data[name] = tag.get("value", "on")
+        else:
+            data[name] = tag.get("value", "")
+    n = int(data["photos-TOTAL_FORMS"])
+    data["photos-TOTAL_FORMS"] = str(n + 1)
+    caption = f"bench upload {secrets.token_hex(4)}"
+    data.update({f"photos-{n}-caption_ja": caption, f"photos-{n}-order": str(n)})
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (1200, 800), (40, 110, 160)).save(image, "JPEG", quality=85)
+    saved = staff.post(
+        change,
+        data={**data, "_continue": "1"},
+        files={f"photos-{n}-image": ("upload.jpg", image.getvalue(), "image/jpeg")},
+    )
+    if saved.status_code != 200 or "errornote" in saved.text:
+        raise BenchError("A photo could not be added through server A's admin.")
+    status, page, _ = get(b.port, f"/ja/releases/{slug}/")
+    page = page.decode()
+    found = re.search(
+        rf'<img[^>]*src="(/media/[^"]+)"[^>]*>(?:(?!</figure>).)*{caption}', page, re.S
+    )
+    if status != 200 or not found:
+        raise BenchError("The photo uploaded through server A is not on server B's page.")
+    if get(b.port, found[1])[0] != 200:
+        raise BenchError(f"Server B does not serve the photo uploaded through A ({found[1]}).")
 
 
 def report(context, rows, nginx_rows, load_lines):
