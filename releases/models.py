@@ -18,7 +18,7 @@ from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
-from .search import GramsField, gram, search_terms
+from .search import GramsField, exact_gram, gram, search_terms
 
 
 def _local_midnight(day):
@@ -116,14 +116,22 @@ class ReleaseQuerySet(models.QuerySet):
         terms = search_terms(words)
         if not terms:
             return self
+        grams_here = connections[self.db].vendor == "postgresql"
         qs = self
         rank = Value(0)
+        short = []
         for term in terms:
-            qs = qs.filter(search_text__contains=term)
+            if grams_here and len(term) < 3:
+                # The trigram index cannot serve these words; the grams' index can, exactly:
+                # a word of one or two characters is in the text if and only if its gram is,
+                # so the text itself is not read (it is the costly part for common words).
+                short.append(gram(term))
+                if not exact_gram(term):
+                    qs = qs.filter(search_text__contains=term)
+            else:
+                qs = qs.filter(search_text__contains=term)
             rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
-        short = [gram(term) for term in terms if len(term) < 3]
-        if short and connections[self.db].vendor == "postgresql":
-            # The trigram index cannot serve these words; the grams' index can.
+        if short:
             qs = qs.filter(search_grams__has=short)
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 

@@ -9,8 +9,9 @@ A word then matches as a plain substring, which also works for Japanese written 
 On PostgreSQL a trigram index on that copy serves words of three characters or more (migration
 0002). Shorter words (銅, 会談, EU) have no trigram, so each release also keeps its `grams()`:
 every character and every pair of adjacent characters of the copy, as integers in an array
-with a GIN index (migration 0005); a word of one or two characters is in the text only if its
-gram is in the array. (pg_bigm would do this inside PostgreSQL; it is not available here.)
+with a GIN index (migration 0005); a word of one or two characters is in the text exactly when
+its gram is in the array, so such words are matched on the array alone, without reading the
+text. (pg_bigm would do this inside PostgreSQL; it is not available here.)
 
 `refresh_search_text(releases)` runs whenever a release or anything it shows changes: the
 receivers in `releases.signals` call it on commit, whoever saves.
@@ -104,6 +105,12 @@ def gram(word):
         return ord(word)
     packed = _code(word[0]) << 16 | _code(word[1])
     return packed - (1 << 32) if packed >= 1 << 31 else packed
+
+
+def exact_gram(word):
+    """Whether `gram(word)` stands for `word` alone: true but for pairs of characters beyond
+    the Basic Multilingual Plane, which share their code."""
+    return len(word) == 1 or all(ord(char) < 0x10000 for char in word)
 
 
 def grams(text):
