@@ -153,9 +153,15 @@ def refresh_translation_status(releases):
         changed = []
         for release in batch:
             gaps = release_gaps(release)
-            release.english_missing, release.english_outdated = summary(gaps)
-            release.translation_gaps = [gap.as_data() for gap in gaps]
-            changed.append(release)
+            status = (*summary(gaps), [gap.as_data() for gap in gaps])
+            # Rows that do not change are not written (nor their search indexes touched).
+            if status != (
+                release.english_missing,
+                release.english_outdated,
+                release.translation_gaps,
+            ):
+                release.english_missing, release.english_outdated, release.translation_gaps = status
+                changed.append(release)
         Release.objects.bulk_update(
             changed, ["english_missing", "english_outdated", "translation_gaps"]
         )

@@ -45,9 +45,10 @@ def count_gaps(apps, schema_editor):
         changed = []
         for release in batch:
             gaps = release_gaps(release, fields_of=FIELDS.__getitem__)
-            release.english_missing, release.english_outdated = summary(gaps)
-            release.translation_gaps = [gap.as_data() for gap in gaps]
-            changed.append(release)
+            if gaps:  # the rest keep the defaults: nothing missing (a write per row is costly)
+                release.english_missing, release.english_outdated = summary(gaps)
+                release.translation_gaps = [gap.as_data() for gap in gaps]
+                changed.append(release)
         Release.objects.bulk_update(
             changed, ["english_missing", "english_outdated", "translation_gaps"]
         )
