@@ -78,6 +78,7 @@ def site_env(database_url):
     env.update(
         DATABASE_URL=database_url,
         DJANGO_DEBUG="0",
+        DJANGO_PAGE_CACHE="0",  # every page rendered (aggregates may still come from the cache)
         DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="testserver",

@@ -39,13 +39,16 @@ class ForgivingPaginationMixin:
 
     page_note = ""
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # Keyed by the address and its filters: the page number does not change the count.
+    def count_key(self):
+        """What the counts of this list depend on (with the content version): the address
+        and its filters, not the page number."""
         filters = sorted(
             (k, v) for k, values in self.request.GET.lists() if k != self.page_kwarg for v in values
         )
-        key = (type(self).__name__, self.request.path, filters)
-        return CachedCountPaginator(queryset, per_page, count_key=key, **kwargs)
+        return (type(self).__name__, self.request.path, filters)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CachedCountPaginator(queryset, per_page, count_key=self.count_key(), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

@@ -20,6 +20,7 @@ from core.pagination import first_page_query
 from directory.models import Country
 
 from .models import Agreement, Release
+from .search import TitleFirst, search_terms
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -152,6 +153,23 @@ class ReleaseFilter(ExplainedFilterSet):
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
+
+    def paged(self, results, count_key):
+        """`results` (this filter's `qs`) for a paginator: for a search of one word, as a
+        TitleFirst, which fetches each page without ranking every match first (`count_key`:
+        what its count of title matches is cached by, with the content version)."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return results
+        terms = search_terms(self.form.cleaned_data.get("q"))
+        if len(terms) != 1:
+            return results
+        base = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                base = self.filters[name].filter(base, value)
+        titled = base.filter(search_title__contains=terms[0])
+        others = results.exclude(search_title__contains=terms[0])
+        return TitleFirst(results, titled, others, count_key)
 
     def filter_country(self, queryset, name, value):
         return queryset.for_countries(value)

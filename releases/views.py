@@ -40,6 +40,10 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return Release.objects.published().with_related()
 
+    def paginate_queryset(self, queryset, page_size):
+        paged = self.filterset.paged(queryset, count_key=self.count_key())
+        return super().paginate_queryset(paged, page_size)
+
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()

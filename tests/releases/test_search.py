@@ -332,3 +332,28 @@ def test_postgresql_serves_short_words_from_the_grams_index(corpus, words, index
     plan = Release.objects.published().search(words).explain()
     assert index in plan
     assert "Seq Scan on releases_release" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
+@pytest.mark.parametrize("words", ["報告", "oil"])
+def test_a_common_word_s_page_is_read_in_publication_order_not_ranked_in_full(
+    client, corpus, words
+):
+    """Every release has the word: the page walks the publication-date index and stops after
+    a page, where ranking every match would read them all."""
+    from django.test.utils import CaptureQueriesContext
+
+    _bulk_releases(corpus["summit"].issuer, 5000)
+    client.get(url("releases:list") + "?" + urlencode({"q": words}))  # counts, cached now
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url("releases:list") + "?" + urlencode({"q": words, "page": 2}))
+    pages = [q["sql"] for q in queries if "LIMIT 20" in q["sql"] and "COUNT" not in q["sql"]]
+    assert pages
+    for sql in pages:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "release_public_idx" in plan, plan
+        # At most the ties of one publication moment are sorted (by id), never every match.
+        full_sorts = [line for line in plan.splitlines() if "Sort  (" in line]
+        assert all("Incremental Sort" in line for line in full_sorts), plan

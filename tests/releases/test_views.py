@@ -278,6 +278,55 @@ def test_the_list_costs_the_same_queries_at_any_size(client, django_assert_num_q
         client.get(url("releases:list") + "?country=KZ&year=2025&page=2")
 
 
+def search_data(n):
+    """n public releases with the word 銅 (copper): every third in its title, the rest in their
+    lead, on days that interleave the two kinds; and releases without it."""
+    from releases.search import refresh_search_text
+
+    for i in range(n):
+        titled = i % 3 == 0
+        ReleaseFactory(
+            slug=f"copper-{i}",
+            title_ja=f"銅の報告 {i}" if titled else f"報告 {i}",
+            lead_ja="概要" if titled else f"銅の概要 {i}",
+            published_at=tokyo(2025, 1, 1) + datetime.timedelta(days=(i * 7) % n),
+        ).countries.add(country("KZ" if i % 2 else "UZ"))
+    for i in range(4):
+        ReleaseFactory(slug=f"other-{i}", title_ja="別件", lead_ja="亜鉛")
+    refresh_search_text(Release.objects.all())
+
+
+def listed_slugs(client, query):
+    soup = soup_of(client.get(url("releases:list") + query))
+    return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in soup.select(".release-item__title a")]
+
+
+@pytest.mark.parametrize("filters", ["", "&country=KZ"])
+def test_a_one_word_search_pages_through_the_ranked_order(client, filters):
+    search_data(50)
+    ranked = Release.objects.published().search("銅")
+    if filters:
+        ranked = ranked.for_countries(["KZ"])
+    expected = list(ranked.values_list("slug", flat=True))
+    numbers = range(1, (len(expected) + 19) // 20 + 1)
+    pages = [listed_slugs(client, f"?q=銅{filters}&page={n}") for n in numbers]
+    # Title matches (17 of 50) first: page 1 is all of them but three, page 2 starts with
+    # the rest of them and goes on with the others, newest first.
+    assert [slug for page in pages for slug in page] == expected
+    assert len(pages[0]) == 20 or filters
+
+
+@pytest.mark.parametrize(("n", "page"), [(6, 1), (90, 2)])
+def test_a_one_word_search_costs_the_same_queries_at_any_size(
+    client, django_assert_num_queries, n, page
+):
+    search_data(n)  # the page asked for holds the last title matches and the first others
+    # count, title matches' count, their page and its countries, the others' page and its
+    # countries, facets by country and year of the results and of all releases
+    with django_assert_num_queries(10):
+        client.get(url("releases:list") + f"?q=銅&page={page}")
+
+
 # A release
 
 
