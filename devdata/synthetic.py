@@ -5,7 +5,8 @@ in partner countries with officials and the titles they held on the day, agreeme
 announced by one release and mentioned by later ones), contacts and photos, in Japanese and
 English, spread over about fifteen years. It writes with `bulk_create` in batches, so 10,000
 releases take seconds, not hours; `save()` is never called, so what `save()` would derive is
-set here (participants' titles, the release's countries, the search text).
+set here (participants' titles, the release's countries, the search text, the translation
+status).
 
 Every row written here that has a slug has one starting with `SLUG_PREFIX`; rows without a slug
 (sections, meetings, photos...) belong to such a release. `clear()` removes exactly these, and
@@ -45,6 +46,7 @@ from releases.models import (
     Section,
 )
 from releases.search import search_values
+from releases.translation_status import refresh_translation_status
 
 SLUG_PREFIX = "synthetic-"
 RELEASE_PREFIX = f"{SLUG_PREFIX}r"
@@ -1590,6 +1592,9 @@ class _Writer:
         insert(Agreement.parties.through, self.parties)
         insert(Agreement.signatories.through, self.signatories)
         ids = [r.pk for r in self.releases]
+        # Some synthetic releases are Japanese only, or have sections and contacts without
+        # English: count them as the signals would (a write only for those).
+        refresh_translation_status(ids)
         self._reset()
         return ids
 

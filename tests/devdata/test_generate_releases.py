@@ -330,3 +330,14 @@ def test_command_refuses_a_production_database_without_force(settings):
 
     call_command("generate_releases", "3", "--force", verbosity=0)
     assert synthetic_releases().count() == 3
+
+
+def test_generated_releases_know_what_they_miss_in_english():
+    from releases.translation_status import release_gaps, summary
+
+    synthetic.generate(60, seed=3)
+    releases = Release.objects.with_details()
+    assert any(release.english_missing for release in releases)
+    for release in releases:
+        gaps = release_gaps(release)
+        assert (release.english_missing, release.english_outdated) == summary(gaps)
