@@ -3,9 +3,10 @@
 `make bench-alerts` runs this script. It takes a site of BENCH_RELEASES synthetic releases,
 writes BENCH_SUBSCRIPTIONS confirmed subscriptions following a mix of lists (countries, words,
 officials, agreement kinds, every release; 10% daily digests, which wait for their hour), starts
-a local SMTP server (aiosmtpd, 127.0.0.1, a free port) and BENCH_WORKERS task workers
-(`manage.py db_worker`, DEBUG off), then publishes a release through the publishing workflow and
-times the messages' arrival at the SMTP server. Writes bench/results/alerts-latest.md.
+a local SMTP server (aiosmtpd, 127.0.0.1, a free port, in its own process) and BENCH_WORKERS
+task workers (`manage.py db_worker`, DEBUG off), then publishes a release through the publishing
+workflow and times the messages' arrival at the SMTP server, and the CPU time the workers and
+the server used meanwhile. Writes bench/results/alerts-latest.md.
 
 Generating 100,000 releases takes half an hour, so the generated site is kept and each run works
 on a copy of it: with SQLite, the file `make bench-scale` keeps in bench/results/scale/ (the same
