@@ -191,9 +191,9 @@ def send_digests():
 def _send(batches):
     """Hand each (subscription, releases) to the mail server over one connection.
 
-    Each message goes out in a transaction that records its deliveries: if the server does not
-    take it, the record goes; if another worker recorded it first, the constraint stops this
-    one. A transaction commits every BATCH messages (one commit per message would make the disk
+    Messages go out in a transaction that records their deliveries: if the server does not take
+    one, its record goes; if another worker recorded one first, the constraint stops this one.
+    A transaction commits every BATCH messages (one commit per message would make the disk
     the bottleneck); if the worker process dies in between, at most those messages can go out
     twice. A server error ends the run after committing what was sent, and is raised for a
     retry.
