@@ -1,11 +1,14 @@
 """The messages: the confirmation request, and the alerts (one release, or a daily digest)."""
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
@@ -60,16 +63,16 @@ def confirmation_message(subscription):
     return EmailMessage(subject, body, to=[subscription.email])
 
 
-def alert_message(subscription, releases, descriptions=None):
-    """An alert about `releases` (one, or a day's), in the subscription's language, plain text
-    and HTML, with one-click unsubscribe (RFC 8058) and a link to manage every subscription."""
-    with override(subscription.language):
-        if descriptions is None:
-            descriptions = {}
-        key = (subscription.query, subscription.language)
-        if key not in descriptions:
-            descriptions[key] = describe(subscription.query)
-        unsubscribe = absolute(reverse("alerts:unsubscribe", args=[subscription.token]))
+# Stand-ins for the two links of each subscriber: an alert is rendered once per list, language
+# and releases, and each subscriber's links are put in its copy.
+UNSUBSCRIBE_URL = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
+MANAGE_URL = f"https://manage.invalid/{secrets.token_hex(16)}"
+
+
+def render_alert(query, language, releases):
+    """(subject, text, html) of an alert about `releases` (one, or a day's) for the list
+    `query`, in `language`, with UNSUBSCRIBE_URL and MANAGE_URL for the subscriber's links."""
+    with override(language):
         context = {
             "releases": [
                 {
@@ -81,12 +84,10 @@ def alert_message(subscription, releases, descriptions=None):
                 }
                 for release in releases
             ],
-            "filters": descriptions[key],
-            "list_url": absolute(list_path(subscription.query)),
-            "unsubscribe_url": unsubscribe,
-            "manage_url": absolute(
-                reverse("alerts:manage", args=[manage_token(subscription.email)])
-            ),
+            "filters": describe(query),
+            "list_url": absolute(list_path(query)),
+            "unsubscribe_url": UNSUBSCRIBE_URL,
+            "manage_url": MANAGE_URL,
         }
         if len(releases) == 1:
             subject = _("New release: %(title)s") % {"title": context["releases"][0]["title"]}
@@ -96,6 +97,24 @@ def alert_message(subscription, releases, descriptions=None):
             }
         text = render_to_string("alerts/email/alert.txt", context)
         html = render_to_string("alerts/email/alert.html", context)
+    return subject, text, html
+
+
+def alert_message(subscription, releases, rendered=None):
+    """An alert about `releases` for `subscription`: plain text and HTML in its language, with
+    one-click unsubscribe (RFC 8058) and a link to manage every subscription of the address.
+    `rendered` (a dict) keeps the renderings for the next subscribers."""
+    if rendered is None:
+        rendered = {}
+    key = (subscription.query, subscription.language, tuple(release.pk for release in releases))
+    if key not in rendered:
+        rendered[key] = render_alert(subscription.query, subscription.language, releases)
+    subject, text, html = rendered[key]
+    with override(subscription.language):
+        unsubscribe = absolute(reverse("alerts:unsubscribe", args=[subscription.token]))
+        manage = absolute(reverse("alerts:manage", args=[manage_token(subscription.email)]))
+    text = text.replace(UNSUBSCRIBE_URL, unsubscribe).replace(MANAGE_URL, manage)
+    html = html.replace(UNSUBSCRIBE_URL, escape(unsubscribe)).replace(MANAGE_URL, escape(manage))
     message = EmailMultiAlternatives(
         subject,
         text,

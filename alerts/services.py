@@ -9,11 +9,13 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
 from releases.filters import ReleaseFilter
 from releases.models import Release
+from releases.search import search_terms
 
 from . import limits
 from .mail import alert_message, already_subscribed_message, confirmation_message
@@ -92,27 +94,67 @@ def matching(releases, query):
     return filterset.qs
 
 
-def send_release(release_id):
-    """Send the public release `release_id` to the immediate subscriptions that follow a list
-    showing it, confirmed before it became public. Returns how many messages went out."""
+def might_show(release):
+    """A test of a list's query string that is true for every list showing `release` (and
+    perhaps a few others): its words, countries, official and agreement kind, checked in memory
+    against the release. Building a list's FilterSet costs milliseconds and queries, so only the
+    lists that pass are asked whether they show it (tests compare the two on many filters)."""
+    countries = {country.code for country in release.countries.all()}
+    this = Release.objects.filter(pk=release.pk)
+    officials = set(this.officials().values_list("slug", flat=True))
+    kinds = set(this.agreement_links().values_list("agreement__kind", flat=True))
+    text = release.search_text
+
+    def test(query):
+        data = QueryDict(query)
+        if not all(term in text for term in search_terms(data.get("q", "").strip())):
+            return False
+        codes = {code.strip().upper() for code in data.getlist("country") if code.strip()}
+        if codes and not codes & countries:
+            return False
+        if data.get("official") and data["official"] not in officials:
+            return False
+        return not data.get("agreement") or data["agreement"] in kinds
+
+    return test
+
+
+def shown_in(release, queries):
+    """The query strings among `queries` whose list shows the public `release`."""
+    test = might_show(release)
+    this = Release.objects.published().filter(pk=release.pk)
+    return {query for query in queries if test(query) and matching(this, query).exists()}
+
+
+def release_recipients(release_id):
+    """The ids of the immediate subscriptions due the release `release_id`: confirmed before it
+    became public, following a list that shows it, not sent it yet. None if it is not public
+    (unpublished, withdrawn or rescheduled since)."""
     release = Release.objects.published().with_related().filter(pk=release_id).first()
-    if release is None:  # unpublished, withdrawn or rescheduled since: nothing to send now
-        return 0
-    due = (
+    if release is None:
+        return None
+    due = _due(release).order_by("pk").values_list("pk", "query")
+    rows = list(due)
+    shown = shown_in(release, {query for _pk, query in rows})
+    return [pk for pk, query in rows if query in shown]
+
+
+def _due(release):
+    return (
         Subscription.objects.confirmed()
         .filter(frequency=Subscription.Frequency.IMMEDIATE, confirmed_at__lte=release.published_at)
         .exclude(deliveries__release=release)
     )
-    by_query = defaultdict(list)
-    for subscription in due.iterator(chunk_size=2000):
-        by_query[subscription.query].append(subscription)
-    this = Release.objects.published().filter(pk=release.pk)
-    return _send(
-        (subscription, [release])
-        for query, subscriptions in by_query.items()
-        if matching(this, query).exists()
-        for subscription in subscriptions
-    )
+
+
+def send_release(release_id, subscription_ids):
+    """Send the public release `release_id` to those of `subscription_ids` (from
+    `release_recipients`) that are still due it. Returns how many messages went out."""
+    release = Release.objects.published().with_related().filter(pk=release_id).first()
+    if release is None:
+        return 0
+    due = _due(release).filter(pk__in=subscription_ids).order_by("pk")
+    return _send((subscription, [release]) for subscription in due)
 
 
 def send_digests():
@@ -149,38 +191,76 @@ def send_digests():
 def _send(batches):
     """Hand each (subscription, releases) to the mail server over one connection.
 
-    Each message is sent inside a savepoint that records its deliveries: if the server does not
-    take it, the record goes; if another worker recorded it first, the constraint stops this
-    one. A transaction commits every BATCH messages (one commit per message would make the disk
+    Messages go out in a transaction that records their deliveries: if the server does not take
+    one, its record goes; if another worker recorded one first, the constraint stops this one.
+    A transaction commits every BATCH messages (one commit per message would make the disk
     the bottleneck); if the worker process dies in between, at most those messages can go out
     twice. A server error ends the run after committing what was sent, and is raised for a
     retry.
     """
     sent = 0
-    descriptions = {}
+    rendered = {}
     batches = iter(batches)
     with get_connection() as connection:
         while chunk := list(itertools.islice(batches, BATCH)):
-            failure = None
+            # Rendered before the transaction: a second worker may write meanwhile (SQLite
+            # lets one transaction write at a time).
+            messages = [
+                (subscription, releases, alert_message(subscription, releases, rendered))
+                for subscription, releases in chunk
+            ]
             with transaction.atomic():
-                for subscription, releases in chunk:
-                    message = alert_message(subscription, releases, descriptions)
-                    try:
-                        with transaction.atomic():
-                            Delivery.objects.bulk_create(
-                                Delivery(subscription=subscription, release=release)
-                                for release in releases
-                            )
-                            connection.send_messages([message])
-                    except IntegrityError:
-                        continue  # sent by another worker
-                    except smtplib.SMTPRecipientsRefused:
-                        logger.warning("Alert refused for subscription %s", subscription.pk)
-                        continue
-                    except (smtplib.SMTPException, OSError) as error:
-                        failure = error
-                        break
-                    sent += 1
+                done, failure = _send_batch(connection, messages)
+            sent += done
             if failure is not None:
                 raise failure
     return sent
+
+
+def _deliveries(subscription, releases):
+    return [Delivery(subscription=subscription, release=release) for release in releases]
+
+
+def _send_batch(connection, messages):
+    """Send `messages` [(subscription, releases, message)] inside the caller's transaction:
+    (how many went out, the server's error that stopped the batch or None)."""
+    try:
+        # Usually no other worker sent any of them: one insert records them all (a statement
+        # per message is the slower part on a busy database server), and the records of
+        # messages the server does not take are deleted.
+        with transaction.atomic():
+            Delivery.objects.bulk_create(
+                delivery
+                for subscription, releases, _message in messages
+                for delivery in _deliveries(subscription, releases)
+            )
+    except IntegrityError:
+        recorded = False  # some were: each message in its savepoint, as the records allow
+    else:
+        recorded = True
+    sent, unsent, failure = 0, [], None
+    for n, (subscription, releases, message) in enumerate(messages):
+        try:
+            if recorded:
+                connection.send_messages([message])
+            else:
+                with transaction.atomic():
+                    Delivery.objects.bulk_create(_deliveries(subscription, releases))
+                    connection.send_messages([message])
+        except IntegrityError:
+            continue  # sent by another worker
+        except smtplib.SMTPRecipientsRefused:
+            logger.warning("Alert refused for subscription %s", subscription.pk)
+            unsent.append((subscription, releases))
+            continue
+        except (smtplib.SMTPException, OSError) as error:
+            failure = error
+            unsent += [(subscription, releases) for subscription, releases, _ in messages[n:]]
+            break
+        sent += 1
+    if recorded and unsent:
+        not_taken = Q()
+        for subscription, releases in unsent:
+            not_taken |= Q(subscription=subscription, release__in=releases)
+        Delivery.objects.filter(not_taken).delete()
+    return sent, failure

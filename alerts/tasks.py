@@ -10,6 +10,9 @@ from django_tasks import TaskResultStatus, task
 from . import services
 
 RETRIES = 6
+# Subscriptions per sending task: small enough that two workers share a release's alerts,
+# large enough that a task's own cost (a row, a poll) stays small beside its messages.
+CHUNK = 200
 
 
 def _retry_at(attempt):
@@ -18,14 +21,29 @@ def _retry_at(attempt):
 
 @task()
 def send_release_alerts(release_id, attempt=1):
-    """Alert the subscriptions that follow a list showing this release. Enqueued by publishing
-    to run at the release's publication time; checks again then that it is public."""
+    """Share out the alerts of a release: the subscriptions due it, in chunks, each a task, so
+    that every worker running takes some. Enqueued by publishing to run at the release's
+    publication time; checks again then that it is public. (`attempt` is for tasks a version
+    that retried here left in the queue: the deliveries already made are skipped.)"""
+    recipients = services.release_recipients(release_id)
+    if recipients is None:  # unpublished, withdrawn or rescheduled since: nothing to send now
+        return 0
+    for start in range(0, len(recipients), CHUNK):
+        send_release_chunk.enqueue(release_id, recipients[start : start + CHUNK])
+    return len(recipients)
+
+
+@task()
+def send_release_chunk(release_id, subscription_ids, attempt=1):
+    """Send the release to those subscriptions (still due it, if it is still public)."""
     try:
-        return services.send_release(release_id)
+        return services.send_release(release_id, subscription_ids)
     except (smtplib.SMTPException, OSError):
         # The mail server is away: what was sent is recorded, a later run sends the rest.
         if attempt < RETRIES:
-            send_release_alerts.using(run_after=_retry_at(attempt)).enqueue(release_id, attempt + 1)
+            send_release_chunk.using(run_after=_retry_at(attempt)).enqueue(
+                release_id, subscription_ids, attempt + 1
+            )
         raise
 
 

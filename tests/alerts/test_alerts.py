@@ -386,3 +386,75 @@ def test_a_subscription_request_starts_the_daily_run_once(client, mailbox):
     subscribe(client)
     subscribe(client, email="second@example.org")
     assert daily.filter(status="READY").count() == 1
+
+
+def test_subscribers_of_one_list_each_get_their_own_links(mailbox, draft, publisher, run_worker):
+    first = SubscriptionFactory(email="first@example.org", query="country=KZ", language="ja")
+    second = SubscriptionFactory(email="second@example.org", query="country=KZ", language="ja")
+    workflow.publish(draft, publisher)
+    run_worker()
+    for subscription in (first, second):
+        (message,) = mailbox.to(subscription.email)
+        unsubscribe = f"https://press.example.org/ja/alerts/unsubscribe/{subscription.token}/"
+        assert message["List-Unsubscribe"].strip() == f"<{unsubscribe}>"
+        for part in (body(message), body(message, "html")):
+            assert unsubscribe in part
+            (manage,) = re.findall(r"https://press\.example\.org/ja/alerts/manage/[^/\s]+/", part)
+            response = Client().get(manage.removeprefix("https://press.example.org"))
+            assert subscription.email in response.text
+            assert "カザフスタンとの覚書" in part
+
+
+def test_a_release_followed_by_many_is_shared_out_in_tasks_each_sent_once(
+    mailbox, draft, publisher, run_worker, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from alerts import tasks
+
+    monkeypatch.setattr(tasks, "CHUNK", 2)
+    SubscriptionFactory.create_batch(5, query="country=KZ")
+    SubscriptionFactory(query="country=UZ")
+    workflow.publish(draft, publisher)
+    run_worker()
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(
+        Subscription.objects.filter(query="country=KZ").values_list("email", flat=True)
+    )
+    chunks = DBTaskResult.objects.filter(task_path=tasks.send_release_chunk.module_path)
+    assert sorted(result.return_value for result in chunks) == [1, 2, 2]
+
+
+def test_a_refused_address_and_a_server_gone_mid_batch_lose_and_double_nothing(
+    mailbox, draft, publisher, run_worker, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail.backends.smtp import EmailBackend
+
+    for name in ("a", "refused", "c", "down", "e"):
+        SubscriptionFactory(email=f"{name}@example.org", query="country=KZ")
+    send = EmailBackend._send
+    outages = []
+
+    def flaky(backend, message):
+        if message.to == ["refused@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"refused@example.org": (550, b"No such user")})
+        if message.to == ["down@example.org"] and not outages:
+            outages.append(message)
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return send(backend, message)
+
+    monkeypatch.setattr(EmailBackend, "_send", flaky)
+    workflow.publish(draft, publisher)
+    run_worker()
+    assert sorted(m["To"] for m in mailbox.messages) == ["a@example.org", "c@example.org"]
+    assert sorted(Delivery.objects.values_list("subscription__email", flat=True)) == [
+        "a@example.org",
+        "c@example.org",
+    ]
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        run_worker()
+    assert sorted(m["To"] for m in mailbox.messages) == [
+        f"{name}@example.org" for name in ("a", "c", "down", "e")
+    ]
+    assert Delivery.objects.count() == 4
