@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",
     "django_filters",
     "reversion",
     "django_prose_editor",
@@ -121,6 +122,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the templates above, so that templates/ can mend one of Django's
+# (admin/widgets/split_datetime.html: a label for each of the date and the time).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -11,6 +11,21 @@ from .models import Photo, Release
 from .uploads import clean_image
 
 
+class DateTimeInputs(forms.SplitDateTimeWidget):
+    """The browser's own date and time inputs, each with its label, as the admin lays them out."""
+
+    template_name = "admin/widgets/split_datetime.html"
+
+    def __init__(self):
+        super().__init__(date_attrs={"type": "date"}, time_attrs={"type": "time", "step": "60"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["date_label"] = _("Date:")
+        context["time_label"] = _("Time:")
+        return context
+
+
 class ReleaseAdminForm(VersionLockForm):
     """The release form. Publication changes only through the workflow buttons, for publishers.
 
@@ -21,9 +36,7 @@ class ReleaseAdminForm(VersionLockForm):
     schedule_at = forms.SplitDateTimeField(
         label=_("Publication time"),
         required=False,
-        widget=forms.SplitDateTimeWidget(
-            date_attrs={"type": "date"}, time_attrs={"type": "time", "step": "60"}
-        ),
+        widget=DateTimeInputs(),
         help_text=_(
             "For “Schedule”: a future moment, when the release becomes public by itself. "
             "For “Publish as of this date”: the original date of a past release (archive)."

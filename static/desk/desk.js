@@ -159,24 +159,116 @@
     }
   }
 
+  // The words of the column heading above a table cell's input.
+  function columnHeading(input) {
+    const cell = input.closest("td");
+    const table = input.closest("table");
+    const header = cell && table && table.querySelectorAll("thead th")[cell.cellIndex];
+    if (!header) return "";
+    // The heading's own words, without the help icon's text.
+    return Array.from(header.childNodes)
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => node.textContent)
+      .join(" ")
+      .trim();
+  }
+
   // Inputs in table rows are labelled by their column heading, for screen readers.
   function labelTableInputs(root) {
     root.querySelectorAll(".tabular tbody td select, .tabular tbody td input:not([type=hidden])").forEach((input) => {
       if (input.labels && input.labels.length) return;
       if (input.hasAttribute("aria-label")) return;
-      const cell = input.closest("td");
-      const table = input.closest("table");
-      const header = table && table.querySelectorAll("thead th")[cell.cellIndex];
-      if (header && header.textContent.trim()) input.setAttribute("aria-label", header.textContent.trim());
+      const heading = columnHeading(input);
+      if (heading) input.setAttribute("aria-label", heading);
+    });
+  }
+
+  // Autocomplete boxes -----------------------------------------------------------------------
+  // Django's admin draws them with select2 4.0, which names the box after the chosen value (so an
+  // empty box has no name), leaves its search fields and list of choices unnamed, and puts the
+  // cross that clears a multiple box inside its list of chosen items. Each part is named after
+  // the field's label here; a multiple box has no clear-all cross (each chosen item keeps its own,
+  // and Backspace in the box takes back the last one).
+
+  function nameAttributes(select) {
+    const label = select.id && document.querySelector(`label[for="${select.id}"]`);
+    if (label) {
+      if (!label.id) label.id = `${select.id}_label`;
+      return ["aria-labelledby", label.id];
+    }
+    const heading = columnHeading(select);
+    return heading ? ["aria-label", heading] : null;
+  }
+
+  function nameAutocomplete(select) {
+    const instance = window.django.jQuery(select).data("select2");
+    const name = nameAttributes(select);
+    if (!instance || !name) return;
+    const box = instance.$selection[0];
+    const parts = [
+      box,
+      instance.$results[0],
+      ...box.querySelectorAll(".select2-search__field"),
+      ...instance.$dropdown[0].querySelectorAll(".select2-search__field"),
+    ];
+    parts.forEach((part) => {
+      part.removeAttribute("aria-labelledby");
+      part.setAttribute(...name);
+    });
+    // An open combobox names the list it controls (select2 says only that it owns it).
+    box.setAttribute("aria-controls", instance.$results[0].id);
+    // A single box reads as its label, then its value: the value is plain text, not a second field.
+    box.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach((value) => {
+      value.removeAttribute("role");
+      value.removeAttribute("aria-readonly");
+    });
+  }
+
+  function initAutocomplete() {
+    const $ = window.django && window.django.jQuery;
+    if (!$ || !$.fn.djangoAdminSelect2) return;
+    const init = $.fn.djangoAdminSelect2;
+    // admin/js/autocomplete.js calls this on jQuery's ready (after this runs) and for new inline rows.
+    $.fn.djangoAdminSelect2 = function () {
+      this.filter("[multiple]").attr("data-allow-clear", "false");
+      init.call(this);
+      this.each((i, select) => nameAutocomplete(select));
+      return this;
+    };
+  }
+
+  // A row added with "Add another" takes the focus, so that the keyboard carries on inside it
+  // (Django leaves the focus on the link, below the new row).
+  function focusNewRow(event) {
+    const row = event.target;
+    const fields = row.querySelectorAll(
+      "input:not([type=hidden]), select, textarea, [contenteditable=true], [tabindex='0']",
+    );
+    const first = Array.from(fields).find(
+      (field) => field.tabIndex >= 0 && !field.disabled && !field.readOnly && field.getClientRects().length,
+    );
+    if (first) first.focus();
+  }
+
+  // The magnifier in the search box of Django's two-list selector (groups, permissions) carries
+  // its help as aria-label, which a plain span may not have: it is an image.
+  function nameFilterIcons() {
+    document.querySelectorAll(".selector-filter .search-label-icon[aria-label]:not([role])").forEach((icon) => {
+      icon.setAttribute("role", "img");
     });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    initAutocomplete();
+    // Registered now, so it runs after the selector's own load handler has drawn it.
+    window.addEventListener("load", nameFilterIcons);
     labelTableInputs(document);
     document.addEventListener("formset:added", (event) => labelTableInputs(event.target.closest(".tabular") || document));
     initReleaseForm();
     initModeSwitch();
     // New inline rows: Django fires formset:added on the new row.
     document.addEventListener("formset:added", (event) => applyReadOnly(event.target));
+    // Last: once admin/js/autocomplete.js has drawn the row's boxes and its Japanese is read-only or not.
+    document.addEventListener("formset:added", focusNewRow);
   });
 })();

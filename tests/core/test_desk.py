@@ -1,6 +1,7 @@
 """The editors' language mode, and addresses made from names in either language."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from core.models import EditorPreference
@@ -57,3 +58,24 @@ def test_japanese_names_are_romanised_for_addresses():
     assert slug_words("カスムジョマルト・トカエフ") == "kasumujomaruto-tokaefu"
     assert slug_words("Meeting with the President") == "meeting-with-the-president"
     assert len(slug_words("会談" * 100)) <= 60
+
+
+def test_the_date_and_the_time_of_a_moment_each_have_a_label(staff_client, django_user_model):
+    """The release's publication time (the browser's inputs) and Django's own date-time fields
+    (a user's last login) alike; a screen reader names each input."""
+    user = django_user_model.objects.get(username="staff")
+    for url, field in [
+        (reverse("admin:releases_release_add"), "schedule_at"),
+        (reverse("admin:auth_user_change", args=[user.pk]), "last_login"),
+    ]:
+        soup = BeautifulSoup(staff_client.get(url).content.decode(), "html.parser")
+        assert soup.select_one(f"label[for=id_{field}_0]").get_text() == "日付:"
+        assert soup.select_one(f"label[for=id_{field}_1]").get_text() == "時刻:"
+
+
+def test_the_list_search_box_is_named_in_the_reader_language(staff_client):
+    url = reverse("admin:releases_release_changelist")
+    for language, name in [("ja", "検索"), ("en", "Search")]:
+        staff_client.cookies["django_language"] = language
+        soup = BeautifulSoup(staff_client.get(url).content.decode(), "html.parser")
+        assert soup.select_one("label[for=searchbar] img")["alt"] == name
