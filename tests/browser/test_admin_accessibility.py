@@ -34,8 +34,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def staff_site(demo_site):
-    """The demo release with a history (two saves), a deleted organisation to recover, and a
-    row in each list that would otherwise be empty."""
+    """The demo release with a history (two saves), English to translate, a deleted
+    organisation to recover, and a row in each list that would otherwise be empty."""
     Group.objects.get_or_create(name="Editors")
     for comment in ["First save", "Second save"]:
         with reversion.create_revision():
@@ -46,6 +46,12 @@ def staff_site(demo_site):
     with reversion.create_revision():
         gone.delete()
     SubscriptionFactory()
+    # Work for the translator: the form's translation list and its marked English inputs.
+    demo_site.lead_ja += "（改訂）"
+    demo_site.save()
+    photo = demo_site.photos.exclude(caption_ja="").first()
+    photo.caption_en = ""
+    photo.save()
     return demo_site
 
 
@@ -63,6 +69,9 @@ def lists():
         reverse("admin:releases_release_changelist"),
         reverse("admin:releases_release_changelist") + "?status__exact=published",
         reverse("admin:releases_release_changelist") + "?q=Kaz&published_at__year=2025",
+        reverse("admin:releases_release_changelist") + "?translation=waiting",
+        reverse("admin:releases_release_translation"),
+        reverse("admin:releases_release_translation") + "?state=outdated",
         reverse("admin:releases_meeting_changelist") + "?date__year=2025&date__month=12",
         reverse("admin:releases_agreement_changelist") + "?q=MOU",
         reverse("admin:people_country_changelist") + "?q=ka",
