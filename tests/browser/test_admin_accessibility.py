@@ -23,8 +23,6 @@ pytestmark = [
     ),
 ]
 
-WIDTHS = [1280, 390]
-
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
