@@ -20,7 +20,23 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
+def _flushes_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Tests that flush the database (transactional ones) run last, as pytest-django orders them
+    # first of all: pytest's own grouping by session-scoped parameters (the browser) may move
+    # ordinary tests after them afterwards, and those would find the migrations' rows
+    # (countries, groups) gone. A stable sort keeps every other order.
+    items.sort(key=_flushes_the_database)
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(
