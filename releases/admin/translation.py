@@ -1,6 +1,9 @@
 """Translation status in the admin: the release list's column and filter, the release page's
 account of what to translate, and the page of what waits for translation."""
 
+from collections import defaultdict
+
+from django.apps import apps
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -66,17 +69,18 @@ def gap_rows(release):
 
 def mark_english_checked(release):
     """Every English text of `release` listed as out of date counts as current from now.
-    The marks are derived data: written with update(), leaving versions (and so colleagues'
-    open forms) alone."""
-    from django.apps import apps
-
+    The marks are derived data: written with bulk_update(), leaving versions (and so
+    colleagues' open forms) alone; two queries per kind of row."""
+    outdated = defaultdict(set)
     for gap in map(Gap.from_data, release.translation_gaps):
-        if gap.state != OUTDATED:
-            continue
-        model = apps.get_model(gap.model)
-        row = model._default_manager.filter(pk=gap.pk).first()
-        if row is not None:
-            model._default_manager.filter(pk=gap.pk).update(translation_marks=checked_marks(row))
+        if gap.state == OUTDATED:
+            outdated[gap.model].add(gap.pk)
+    for label, pks in outdated.items():
+        model = apps.get_model(label)
+        rows = list(model._default_manager.filter(pk__in=pks))
+        for row in rows:
+            row.translation_marks = checked_marks(row)
+        model._default_manager.bulk_update(rows, ["translation_marks"])
 
 
 class TranslationQueueView:
