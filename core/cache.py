@@ -129,6 +129,27 @@ def cached(name, compute, *parts):
     return value
 
 
+def cached_each(name, items, part, compute):
+    """[`compute(item)` for each item], each computed once per content version, language and
+    `part(item)` for all servers: one cache read for all of them, one write for those missing."""
+    if changes_pending():
+        return [compute(item) for item in items]
+    prefix = f"content:{content_version()}:{name}"
+    language = translation.get_language()
+    keys = [f"{prefix}:{_digest(language, part(item))}" for item in items]
+    found = cache.get_many(keys)
+    missing = {}
+    values = []
+    for key, item in zip(keys, items, strict=True):
+        if key not in found:
+            found[key] = missing[key] = compute(item)
+        values.append(found[key])
+    seconds = timeout() if missing else 0
+    if seconds:
+        cache.set_many(missing, seconds)
+    return values
+
+
 def cached_rows(queryset):
     """The rows of `queryset` (a list), from the cache: the key is its SQL."""
     return cached("rows", lambda: list(queryset), *_identity(queryset))

@@ -1,4 +1,5 @@
 import re
+from functools import cache
 from operator import attrgetter
 
 from django.db.models import Prefetch
@@ -47,20 +48,22 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()
-        country_facets, year_facets = self.facets(filterset.qs, filters_of(self.request))
-        if active:
-            all_countries, year_options = self.facets(Release.objects.published(), [])
-        else:  # the results are all the public releases: the facets are the choices
-            all_countries, year_options = country_facets, year_facets
-        country_options = sorted(all_countries, key=attrgetter("name"))
+        filters = filters_of(self.request)
+        # The facets and the filter choices are only read where the template renders their
+        # fragments, which come from the cache (`{% aggregate %}`) but for a new version.
+        results_facets = cache(lambda: self.facets(filterset.qs, filters))
+        all_facets = cache(lambda: self.facets(Release.objects.published(), []))
+        if not active:  # the results are all the public releases: the facets are the choices
+            all_facets = results_facets
         selected = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
         return super().get_context_data(
             active_filters=active,
             ignored_filters=filterset.ignored_filters(),
-            country_facets=country_facets,
-            year_facets=year_facets,
-            country_options=country_options,
-            year_options=year_options,
+            filters_key=filters,
+            country_facets=lambda: results_facets()[0],
+            year_facets=lambda: results_facets()[1],
+            country_options=cache(lambda: sorted(all_facets()[0], key=attrgetter("name"))),
+            year_options=lambda: all_facets()[1],
             selected_countries={country.code for country in selected or []},
             **kwargs,
         )

@@ -6,6 +6,7 @@ from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
+from core.cache import cached, cached_each
 from core.translations import MISSING, SOURCE, TARGET, text
 from releases.renditions import picture_for
 from releases.richtext import sanitize_html
@@ -86,3 +87,68 @@ def picture(photo, sizes="100vw", eager=False):
     """The photo as <picture> (WebP, JPEG fallback, srcset, width and height), without its
     caption: the including template shows caption and credit."""
     return {"photo": photo, "picture": picture_for(photo), "sizes": sizes, "eager": eager}
+
+
+class AggregateNode(template.Node):
+    def __init__(self, name, parts, nodelist):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context):
+        parts = [part.resolve(context) for part in self.parts]
+        return cached(f"fragment:{self.name}", lambda: self.nodelist.render(context), *parts)
+
+
+@register.tag
+def aggregate(parser, token):
+    """`{% aggregate "name" part ... %}…{% endaggregate %}`: HTML made from aggregates (counts,
+    option lists), rendered once per content version, language and `parts` for every server
+    (`core.cache.cached`). Everything the block shows must follow from those: the parts name
+    what varies per request (the filters), nothing in it may be per visitor (no CSRF token)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'aggregate' needs a name.")
+    name = bits[1].strip("\"'")
+    parts = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endaggregate",))
+    parser.delete_first_token()
+    return AggregateNode(name, parts, nodelist)
+
+
+def _render_each(context, items, template_name, name, part, **values):
+    """`items` each rendered by `template_name` with the item as `name` (and `values(item)`),
+    once per content version, language, template and `part(item)` for every server: one cache
+    read for the lot (`core.cache.cached_each`)."""
+    item_template = context.template.engine.get_template(template_name)
+
+    def render(item):
+        with context.push({name: item, **{k: value(item) for k, value in values.items()}}):
+            return item_template.render(context)
+
+    return cached_each(f"each:{template_name}", items, part, render)
+
+
+@register.simple_tag(takes_context=True)
+def render_each(context, items, template_name, name, *parts):
+    """[(item, html)]: each of `items` rendered by `template_name` with the item as `name`; the
+    html depends on nothing else in the context than `parts` (e.g. the country of the page)."""
+    items = list(items)
+    cards = _render_each(context, items, template_name, name, lambda item: (item.pk, *parts))
+    return list(zip(items, cards, strict=True))
+
+
+@register.simple_tag(takes_context=True)
+def release_items(context, releases, lead="all"):
+    """The releases as list items (includes/release_item.html), each rendered once per content
+    version and language for every server. `lead`: "all" shows every lead, "first" the first
+    release's only, "none" none."""
+    releases = list(releases)
+    leads = {r.pk: lead == "all" or (lead == "first" and n == 0) for n, r in enumerate(releases)}
+    cards = _render_each(
+        context,
+        releases,
+        "includes/release_item.html",
+        "release",
+        lambda release: (release.pk, leads[release.pk]),
+        show_lead=lambda release: leads[release.pk],
+    )
+    return mark_safe("".join(cards))  # noqa: S308 - rendered templates, escaped there
