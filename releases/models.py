@@ -25,6 +25,10 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+# The denormalised search columns (releases.search): large, and never shown. Lists defer them.
+SEARCH_COLUMNS = ("search_title", "search_text", "search_grams")
+
+
 class ReleaseQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and its publication moment has passed."""
@@ -136,7 +140,7 @@ class ReleaseQuerySet(models.QuerySet):
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):
-        return self.select_related("issuer").prefetch_related("countries")
+        return self.select_related("issuer").prefetch_related("countries").defer(*SEARCH_COLUMNS)
 
     def with_reports(self, country=None):
         """Prefetch the meetings with their participants, and the agreements, that each release
@@ -424,7 +428,11 @@ class Contact(TranslationTracked, Versioned):
 
 class MeetingQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(release__in=Release.objects.published())
+        # A join, not `release__in=Release.objects.published()`: SQLite would list every
+        # public release's id to find an official's few hundred meetings.
+        return self.filter(
+            release__status=Release.Status.PUBLISHED, release__published_at__lte=timezone.now()
+        )
 
     def with_participants(self):
         """With its country and, prefetched, its participants with their officials (and the
@@ -524,18 +532,27 @@ class MeetingParticipant(TranslationTracked, Versioned):
 class AgreementQuerySet(models.QuerySet):
     def public(self):
         """Agreements that a public release announces or mentions."""
-        # Not correlated (Exists): SQLite would then walk every public release per agreement.
-        links = Release.objects.published().agreement_links()
-        return self.filter(pk__in=links.values("agreement_id"))
+        # Each agreement's few links joined to their releases: neither `pk__in` nor `Exists`
+        # over `release__in=published()`, which list or walk every public release.
+        return self.filter(Exists(public_links().filter(agreement=OuterRef("pk"))))
 
     def with_public_releases(self, parties="parties"):
         """Prefetch the country, the parties (a lookup or a Prefetch) and, as `public_links`,
         the links to public releases, newest first."""
-        links = Release.objects.published().agreement_links().select_related("release")
+        links = public_links().select_related("release")
+        links = links.defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
         links = links.order_by("-release__published_at", "-release_id")
         return self.select_related("country").prefetch_related(
             parties, Prefetch("release_links", queryset=links, to_attr="public_links")
         )
+
+
+def public_links():
+    """The links of public releases to agreements, by a join on the release (which an agreement
+    id or a release id then narrows through its index)."""
+    return ReleaseAgreement.objects.filter(
+        release__status=Release.Status.PUBLISHED, release__published_at__lte=timezone.now()
+    )
 
 
 class Agreement(TranslationTracked, Versioned):

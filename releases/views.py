@@ -14,7 +14,7 @@ from core.pagination import ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
-from .models import Agreement, Meeting, Release
+from .models import SEARCH_COLUMNS, Agreement, Meeting, Release
 
 
 class HomeView(ListView):
@@ -78,22 +78,43 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
 
 
 class ReleaseDetailView(DetailView):
+    """A release with everything it reports. What the page shows is read from the database once
+    per content version for every server (the release with its parts, and its neighbours);
+    `shared = False` reads it afresh (the staff's preview)."""
+
+    shared = True
+
     def get_queryset(self):
         return Release.objects.reachable().with_details()
+
+    def get_object(self, queryset=None):
+        if not self.shared:
+            return super().get_object(queryset)
+        slug = self.kwargs["slug"]
+        found = cached("release", lambda: list(self.get_queryset().filter(slug=slug)[:1]), slug)
+        if not found:
+            raise Http404
+        return found[0]
 
     def get_context_data(self, **kwargs):
         release = self.object
         if release.status == Release.Status.WITHDRAWN:  # its page shows nothing else
             return super().get_context_data(**kwargs)
-        public = Release.objects.published()
+        if self.shared:
+            related, previous, following = cached("neighbours", self.neighbours, release.pk)
+        else:
+            related, previous, following = self.neighbours()
+        return super().get_context_data(
+            related=related, previous=previous, next=following, **kwargs
+        )
+
+    def neighbours(self):
+        """(up to 5 releases about the same countries, the previous release, the next one)."""
+        release = self.object
+        public = Release.objects.published().defer(*SEARCH_COLUMNS)
         countries = release.countries.all()
         related = public.for_countries(countries).exclude(pk=release.pk) if countries else []
-        return super().get_context_data(
-            related=related[:5],
-            previous=public.before(release).first(),
-            next=public.after(release).first(),
-            **kwargs,
-        )
+        return list(related[:5]), public.before(release).first(), public.after(release).first()
 
 
 class AgreementListView(ForgivingPaginationMixin, FilterView):
@@ -113,11 +134,15 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
         # The download holds what the list shows: the filters it applies, not those it ignores.
         csv_query = first_page_query(self.request.GET, drop=self.filterset.form.errors)
         return super().get_context_data(
+            filters_key=filters_of(self.request),
             csv_query=csv_query,
             ignored_filters=self.filterset.ignored_filters(),
-            country_options=cached("agreement-countries", lambda: list(countries)),
-            year_options=cached(
-                "agreement-years", lambda: list(public.dates("signed_on", "year", order="DESC"))
+            # Read only where the template renders the filters' fragment ({% aggregate %}).
+            country_options=lambda: cached("agreement-countries", lambda: list(countries)),
+            year_options=cache(
+                lambda: cached(
+                    "agreement-years", lambda: list(public.dates("signed_on", "year", order="DESC"))
+                )
             ),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},
@@ -185,12 +210,17 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         posts = Post.objects.select_related("organization")
-        self.object = self.get_object(
+        officials = (
             Release.objects.published()
             .officials()
             .select_related("country")
             .prefetch_related(Prefetch("posts", queryset=posts))
         )
+        slug = kwargs["slug"]
+        found = cached("official", lambda: list(officials.filter(slug=slug)[:1]), slug)
+        if not found:
+            raise Http404
+        self.object = found[0]
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -199,6 +229,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             .filter(participants=self.object)
             .with_participants()
             .select_related("release")
+            .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
             .order_by("-date", "-release__published_at", "order")
         )
 

@@ -124,6 +124,48 @@ def test_without_the_page_cache_the_list_reads_its_aggregates_from_the_cache(
         client.get("/en/releases/?country=KZ")
 
 
+def test_without_the_page_cache_parts_of_pages_are_rendered_once_per_version(
+    client, site, settings, django_assert_num_queries
+):
+    """Release cards, timeline items and sidebars come from the cache: the country page's
+    second request does not ask for its officials and agreements again."""
+    settings.PAGE_CACHE = False
+    first = client.get("/en/countries/kz/")
+    # the country, the page of releases and its meetings, participants and agreements
+    with django_assert_num_queries(4):
+        second = client.get("/en/countries/kz/")
+    assert second.content == first.content
+    assert b"Tokayev" in second.content and b"lithium-mou" in second.content
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after"),
+    [
+        ("/en/releases/", "Kazakhstan", "Qazaqstan"),  # a card's country
+        ("/en/releases/?country=KZ", "Kazakhstan", "Qazaqstan"),  # the filters and facets
+        ("/en/countries/kz/", "Tokayev", "K.-J. Tokayev"),  # a timeline item's official
+        ("/en/officials/tokayev/", "Tokayev", "K.-J. Tokayev"),  # the official's meetings
+        ("/en/", "Summit with Kazakhstan", "Summit in Astana"),  # the home page's cards
+    ],
+)
+def test_without_the_page_cache_a_change_reaches_every_cached_part(
+    client, site, settings, path, before, after
+):
+    settings.PAGE_CACHE = False
+    assert before in client.get(path).content.decode()
+    kazakhstan = country("KZ")
+    kazakhstan.name_en = "Qazaqstan"
+    kazakhstan.save()
+    official = site.meetings.get().participants.get()
+    official.name_en = "K.-J. Tokayev"
+    official.save()
+    site.title_en = "Summit in Astana"
+    site.save()
+    page = client.get(path).content.decode()
+    assert after in page
+    assert f">{before}<" not in page
+
+
 def test_pages_in_both_languages_are_cached_apart(client, site):
     client.get("/api/releases/summit/", headers={"Accept-Language": "ja"})
     english = client.get("/api/releases/summit/", headers={"Accept-Language": "en"})
