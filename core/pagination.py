@@ -1,5 +1,8 @@
+import copy
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,17 +22,39 @@ class CachedCountPaginator(Paginator):
         return cached("count", lambda: Paginator.count.func(self), *self.count_key)
 
     def page(self, number):
-        """The rows of a queryset page are chosen by their ids alone (`WHERE id IN (SELECT id
-        … LIMIT 20 OFFSET n)`, still one query): the database sorts and skips narrow index
-        entries instead of whole rows, which keeps a deep page as fast as the first, and a
-        long timeline (an official's 800 meetings) as fast as a short one."""
+        """The rows of a queryset page are chosen by their ids alone, in a subquery (still one
+        query): `SELECT … WHERE id IN (SELECT id … ORDER BY … LIMIT 20 OFFSET n)`. The database
+        sorts and skips narrow index entries instead of whole rows, which keeps a deep page as
+        fast as the first, and a long timeline (an official's 800 meetings) as fast as a short
+        one; the outer query has no filter but the ids, so it cannot be planned as a scan."""
         page = super().page(number)
-        rows = page.object_list
-        if isinstance(rows, QuerySet) and not rows.query.distinct:
-            every = self.object_list
-            ids = every.values("pk")[rows.query.low_mark : rows.query.high_mark]
-            page.object_list = every.filter(pk__in=ids)
+        page.object_list = by_ids(page.object_list) or page.object_list
         return page
+
+
+def by_ids(rows):
+    """A sliced model queryset as the same rows fetched by id (see `page`); None for what
+    cannot be (annotations that the order or the rows may need, values(), distinct, unions)."""
+    query = getattr(rows, "query", None)
+    if (
+        not isinstance(rows, QuerySet)
+        or rows._iterable_class is not ModelIterable
+        or query.annotations
+        or query.extra
+        or query.distinct
+        or query.combinator
+        or (query.low_mark == 0 and query.high_mark is None)
+    ):
+        return None
+    every = rows._chain()
+    every.query.clear_limits()
+    ids = every.values("pk")[query.low_mark : query.high_mark]
+    fresh = rows.model._default_manager.filter(pk__in=ids)
+    fresh.query.select_related = copy.deepcopy(query.select_related)
+    fresh.query.deferred_loading = query.deferred_loading
+    fresh._prefetch_related_lookups = rows._prefetch_related_lookups
+    ordering = query.order_by or (() if not query.default_ordering else rows.model._meta.ordering)
+    return fresh.order_by(*ordering)
 
 
 def first_page_query(data, drop=()):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from core.cache import content_changed
 from devdata import synthetic
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         except LookupError as error:
             raise CommandError(str(error)) from error
         content_changed()  # bulk writes send no signal: cached pages must show the new releases
+        # The query planner's statistics, as after any bulk load: without them SQLite walks a
+        # country's every meeting to find those of twenty releases (PostgreSQL's autovacuum
+        # would get there later by itself).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if options["verbosity"] > 1:
             for label, n in sorted(result.rows.items()):
                 self.stdout.write(f"  {label}: {n}")
