@@ -42,6 +42,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -360,15 +361,24 @@ def reproduce_command():
 
 
 def pages_against(port, reference, targets, seconds, log):
-    """req/s of the reference path and of each target on one server (one client)."""
+    """req/s of each target on one server (one client), with its ratio to the reference path
+    measured just before and just after it (their mean): the machine's speed drifts during a
+    run, and a page is compared with the yardstick of its own minutes. Returns
+    ({path: (req/s, ratio)}, [every req/s of the reference])."""
     check(port, Target("reference", reference), log)
-    base = measure(port, [reference], seconds).rate
-    rates = {}
+    bases = [measure(port, [reference], seconds).rate]
+    results = {}
     for target in targets:
         check(port, target, log)
-        rates[target.path] = measure(port, [target.path], seconds).rate
-        print(f"  {target.label}: {rates[target.path]:.1f} req/s", flush=True)
-    return base, rates
+        rate = measure(port, [target.path], seconds).rate
+        bases.append(measure(port, [reference], seconds).rate)
+        results[target.path] = (rate, rate / ((bases[-2] + bases[-1]) / 2))
+        print(f"  {target.label}: {rate:.1f} req/s ({results[target.path][1]:.0%})", flush=True)
+    return results, bases
+
+
+def spread(rates):
+    return f"{min(rates):.0f}–{max(rates):.0f} req/s (median {statistics.median(rates):.0f})"
 
 
 def mark(ratio, goal):
@@ -492,31 +502,30 @@ def report(context, rows, nginx_rows, load_lines):
         f"figure); commit {context['revision']}.",
         "",
         f"The yardstick: a bare Django view rendering a 20-item list from constants through a "
-        f"template, {context['bare_off']:.0f} req/s in the page-cache-off run and "
-        f"{context['bare_on']:.0f} in the page-cache-on run.",
+        f"template, measured before and after each page (each page's ratio is to the mean of "
+        f"those two): {context['bare_off']} in the page-cache-off run, {context['bare_on']} "
+        f"in the page-cache-on run.",
         "",
         "| Page | URL | cache off req/s | cache off / bare | cache on req/s | cache on / bare |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    for target, off, on in rows:
+    for target, (off, off_ratio), (on, on_ratio) in rows:
         lines.append(
             f"| {target.label} | `{target.path}` | {off:.1f} | "
-            f"{mark(off / context['bare_off'], TARGETS_OFF.get(target.kind))} | {on:.1f} | "
-            f"{mark(on / context['bare_on'], TARGET_ON)} |"
+            f"{mark(off_ratio, TARGETS_OFF.get(target.kind))} | {on:.1f} | "
+            f"{mark(on_ratio, TARGET_ON)} |"
         )
     if nginx_rows:
         lines += [
             "",
             f"Through deploy/nginx.conf in front of two gunicorn servers (nginx's page cache); "
-            f"nginx serving a static file: {context['static']:.0f} req/s.",
+            f"nginx serving a static file, before and after each page: {context['static']}.",
             "",
             "| Page | via nginx req/s | / nginx static file |",
             "|---|---:|---:|",
         ]
-        for target, rate in nginx_rows:
-            lines.append(
-                f"| {target.label} | {rate:.1f} | {mark(rate / context['static'], TARGET_NGINX)} |"
-            )
+        for target, rate, ratio in nginx_rows:
+            lines.append(f"| {target.label} | {rate:.1f} | {mark(ratio, TARGET_NGINX)} |")
     if load_lines:
         lines += ["", "Two app servers behind nginx, sharing the database, Redis and media:", ""]
         lines += load_lines
@@ -572,7 +581,7 @@ def main():
             server = start({**env, "DJANGO_PAGE_CACHE": page_cache}, f"cache-{label}")
             measured[label] = pages_against(server.port, reference, targets, seconds, server.log)
             stop(server)
-        rows = [(t, measured["off"][1][t.path], measured["on"][1][t.path]) for t in targets]
+        rows = [(t, measured["off"][0][t.path], measured["on"][0][t.path]) for t in targets]
 
         nginx_rows, load_lines, static = [], [], 0.0
         if redis_url:
@@ -584,10 +593,13 @@ def main():
             print("Through nginx, two app servers", flush=True)
             static_file = Target("static file", "/static/css/site.css")
             check(port, static_file, None)
-            static = measure(port, [static_file.path], seconds).rate
+            statics = [measure(port, [static_file.path], seconds).rate]
             for target in targets:
                 check(port, target, None)
-                nginx_rows.append((target, measure(port, [target.path], seconds).rate))
+                rate = measure(port, [target.path], seconds).rate
+                statics.append(measure(port, [static_file.path], seconds).rate)
+                nginx_rows.append((target, rate, rate / ((statics[-2] + statics[-1]) / 2)))
+            static = spread(statics)
             print(f"{load_seconds:g} s of load from {concurrency} clients", flush=True)
             mix = [t.path for t in targets] + [f"/ja/releases/?page={n}" for n in range(2, 60)]
             load = measure(port, mix, load_seconds, concurrency)
@@ -610,8 +622,8 @@ def main():
                 "generation": generation,
                 "cache": "Redis" if redis_url else "local memory",
                 "seconds": f"{seconds:g}",
-                "bare_off": measured["off"][0],
-                "bare_on": measured["on"][0],
+                "bare_off": spread(measured["off"][1]),
+                "bare_on": spread(measured["on"][1]),
                 "static": static,
                 "revision": git_revision(),
                 "load": f"{load_before:.1f}, {os.getloadavg()[0]:.1f}",

@@ -28,7 +28,9 @@ class CachedCountPaginator(Paginator):
         fast as the first, and a long timeline (an official's 800 meetings) as fast as a short
         one; the outer query has no filter but the ids, so it cannot be planned as a scan."""
         page = super().page(number)
-        page.object_list = by_ids(page.object_list) or page.object_list
+        fetched = by_ids(page.object_list)
+        if fetched is not None:
+            page.object_list = fetched
         return page
 
 

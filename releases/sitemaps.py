@@ -75,7 +75,6 @@ class BilingualSitemap(Sitemap):
 
 
 class ListSitemap(BilingualSitemap):
-
     def items(self):
         return ["releases:list", "releases:countries", "releases:agreements"]
 
@@ -94,7 +93,6 @@ class ListSitemap(BilingualSitemap):
 
 
 class ReleaseSitemap(BilingualSitemap):
-
     def items(self):
         fields = ("slug", "published_at", "updated_at")
         return Release.objects.published().only(*fields).order_by("-published_at", "-id")
@@ -110,7 +108,6 @@ class ReleaseSitemap(BilingualSitemap):
 
 
 class CountrySitemap(BilingualSitemap):
-
     def items(self):
         return Release.objects.published().countries().only("code").order_by("code")
 
@@ -126,7 +123,6 @@ class CountrySitemap(BilingualSitemap):
 
 
 class OfficialSitemap(BilingualSitemap):
-
     def items(self):
         return Release.objects.published().officials().only("slug").order_by("slug")
 
@@ -144,7 +140,6 @@ class OfficialSitemap(BilingualSitemap):
 
 
 class AgreementSitemap(BilingualSitemap):
-
     def items(self):
         return Agreement.objects.public().only("slug", "updated_at").order_by("slug")
 

@@ -1,7 +1,11 @@
 """Tags and filters of the public pages: language twins, sanitized rich text, photos."""
 
+from types import SimpleNamespace
+
 from django import template
 from django.conf import settings
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
@@ -114,26 +118,56 @@ def aggregate(parser, token):
     return AggregateNode(name, parts, nodelist)
 
 
-def _render_each(context, items, template_name, name, part, **values):
-    """`items` each rendered by `template_name` with the item as `name` (and `values(item)`),
-    once per content version, language, template and `part(item)` for every server: one cache
-    read for the lot (`core.cache.cached_each`)."""
+class _Lazy:
+    """The rows of a page, fetched from the database only if one of them must be rendered."""
+
+    def __init__(self, items, fields):
+        if (
+            isinstance(items, QuerySet)
+            and items._result_cache is None
+            and items._iterable_class is ModelIterable
+        ):
+            # One narrow query: the ids (and `fields`) of the page's rows, in their order.
+            self.queryset = items
+            self.rows = [
+                SimpleNamespace(pk=pk, **dict(zip(fields, values, strict=True)))
+                for pk, *values in items.values_list("pk", *fields)
+            ]
+        else:
+            self.queryset = None
+            self.rows = list(items)
+        self._loaded = None if self.queryset is not None else {row.pk: row for row in self.rows}
+
+    def get(self, pk):
+        if self._loaded is None:
+            self._loaded = {item.pk: item for item in self.queryset}
+        return self._loaded[pk]
+
+
+def _render_each(context, rows, template_name, name, part, **values):
+    """The rows of `rows` (a _Lazy) each rendered by `template_name` with the row as `name`
+    (and `values(row)`), once per content version, language, template and `part(row)` for
+    every server: one cache read for the lot (`core.cache.cached_each`); the rows themselves
+    are read from the database only for those not in the cache."""
     item_template = context.template.engine.get_template(template_name)
 
-    def render(item):
-        with context.push({name: item, **{k: value(item) for k, value in values.items()}}):
+    def render(row):
+        item = rows.get(row.pk)
+        with context.push({name: item, **{k: value(row) for k, value in values.items()}}):
             return item_template.render(context)
 
-    return cached_each(f"each:{template_name}", items, part, render)
+    return cached_each(f"each:{template_name}", rows.rows, part, render)
 
 
 @register.simple_tag(takes_context=True)
-def render_each(context, items, template_name, name, *parts):
-    """[(item, html)]: each of `items` rendered by `template_name` with the item as `name`; the
-    html depends on nothing else in the context than `parts` (e.g. the country of the page)."""
-    items = list(items)
-    cards = _render_each(context, items, template_name, name, lambda item: (item.pk, *parts))
-    return list(zip(items, cards, strict=True))
+def render_each(context, items, template_name, name, *parts, fields=""):
+    """[(row, html)]: each of `items` rendered by `template_name` with the item as `name`; the
+    html depends on nothing else in the context than `parts` (e.g. the country of the page).
+    A row is the item if it had to be read, else its id and `fields` (names, comma-separated):
+    what the page may use of it beside the html."""
+    rows = _Lazy(items, [field for field in fields.split(",") if field])
+    html = _render_each(context, rows, template_name, name, lambda row: (row.pk, *parts))
+    return list(zip(rows.rows, html, strict=True))
 
 
 @register.simple_tag(takes_context=True)
@@ -141,11 +175,11 @@ def release_items(context, releases, lead="all"):
     """The releases as list items (includes/release_item.html), each rendered once per content
     version and language for every server. `lead`: "all" shows every lead, "first" the first
     release's only, "none" none."""
-    releases = list(releases)
-    leads = {r.pk: lead == "all" or (lead == "first" and n == 0) for n, r in enumerate(releases)}
+    rows = _Lazy(releases, [])
+    leads = {r.pk: lead == "all" or (lead == "first" and n == 0) for n, r in enumerate(rows.rows)}
     cards = _render_each(
         context,
-        releases,
+        rows,
         "includes/release_item.html",
         "release",
         lambda release: (release.pk, leads[release.pk]),

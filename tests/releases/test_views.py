@@ -153,6 +153,26 @@ def test_the_list_has_twenty_releases_a_page(client):
     assert soup_of(third).select_one(".pagination [aria-current=page]").text == "3ページ目"
 
 
+def test_a_page_mixing_cached_and_new_cards_keeps_its_order(client):
+    """Cards come from the cache where an earlier page rendered them, the rest from the
+    database: the page shows every release once, newest first, each with its own lead."""
+    for i in range(5):
+        release = ReleaseFactory(
+            title_ja=f"R{i}",
+            lead_ja=f"リード{i}",
+            published_at=tokyo(2025, 1, 1) + datetime.timedelta(days=i),
+        )
+        release.countries.add(country("KZ" if i % 2 else "UZ"))
+    assert titles(client.get(url("releases:list") + "?country=KZ")) == ["R3", "R1"]
+    page = client.get(url("releases:list"))
+    assert titles(page) == ["R4", "R3", "R2", "R1", "R0"]
+    leads = [p.text for p in soup_of(page).select(".release-item__lead")]
+    assert leads == ["リード4", "リード3", "リード2", "リード1", "リード0"]
+    # the home page shows the first lead only: its cards are not the list's
+    home = soup_of(client.get(url("releases:home")))
+    assert [p.text for p in home.select(".release-item__lead")] == ["リード4"]
+
+
 @pytest.mark.parametrize(
     ("number", "shown"), [("0", "1"), ("abc", "1"), ("-1", "1"), ("99999", "3"), ("2.5", "1")]
 )
@@ -269,12 +289,12 @@ def list_data(n):
 @pytest.mark.parametrize("n", [1, 60])
 def test_the_list_costs_the_same_queries_at_any_size(client, django_assert_num_queries, n):
     list_data(n)
-    # count, page, countries of the page, facets by country and year (which are also the
-    # choices offered when nothing is filtered)
-    with django_assert_num_queries(5):
+    # count, the page's ids, its releases (their cards are not cached yet), countries of the
+    # page, facets by country and year (which are also the choices when nothing is filtered)
+    with django_assert_num_queries(6):
         client.get(url("releases:list"))
     # + the country codes checked against the countries table, the choices (2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url("releases:list") + "?country=KZ&year=2025&page=2")
 
 
@@ -558,7 +578,8 @@ def test_an_agreement_page_links_its_public_releases_only(client):
 def test_the_register_costs_the_same_queries_at_any_size(client, django_assert_num_queries, n):
     release = full_release(agreements=n)
     ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
-    # count, page, parties, public release links, country and year choices
-    with django_assert_num_queries(6):
+    # count, the page's ids, its agreements, parties, public release links, country and year
+    # choices
+    with django_assert_num_queries(7):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
