@@ -6,8 +6,10 @@ the page says which were ignored and why. Feeds and the API reuse `ReleaseFilter
 """
 
 import calendar
+import copy
 import datetime
 import re
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -107,6 +109,38 @@ def date_in_range(value):
         )
 
 
+class LazyTitleFirst(TitleFirst):
+    """TitleFirst whose pages are read when iterated, and whose `ids()` reads only the ids of a
+    page's releases: what a page needs when their cards are cached (`{% release_items %}`)."""
+
+    def __getitem__(self, window):
+        return TitleFirstPage(self, window)
+
+
+class TitleFirstPage:
+    def __init__(self, results, window):
+        self.results, self.window = results, window
+
+    @cached_property
+    def rows(self):
+        return TitleFirst.__getitem__(self.results, self.window)
+
+    def ids(self):
+        narrow = copy.copy(self.results)
+        narrow.titled = narrow.titled.values_list("pk", flat=True)
+        narrow.others = narrow.others.values_list("pk", flat=True)
+        return list(TitleFirst.__getitem__(narrow, self.window))
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 class ReleaseFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -169,7 +203,7 @@ class ReleaseFilter(ExplainedFilterSet):
                 base = self.filters[name].filter(base, value)
         titled = base.filter(search_title__contains=terms[0])
         others = results.exclude(search_title__contains=terms[0])
-        return TitleFirst(results, titled, others, count_key)
+        return LazyTitleFirst(results, titled, others, count_key)
 
     def filter_country(self, queryset, name, value):
         return queryset.for_countries(value)

@@ -133,6 +133,9 @@ class _Lazy:
                 SimpleNamespace(pk=pk, **dict(zip(fields, values, strict=True)))
                 for pk, *values in items.values_list("pk", *fields)
             ]
+        elif hasattr(items, "ids") and not fields:  # a page of search results (TitleFirst)
+            self.queryset = items
+            self.rows = [SimpleNamespace(pk=pk) for pk in items.ids()]
         else:
             self.queryset = None
             self.rows = list(items)
