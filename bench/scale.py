@@ -15,7 +15,8 @@ the generator, the search text) is unchanged; SCALE_FRESH=1 rebuilds them.
 Settings, all optional (environment variables):
   SCALE_SMALL          releases in the small site (1000)
   SCALE_LARGE          releases in the large site (100000)
-  SCALE_REPEAT         timed requests per page, after two untimed ones (9)
+  SCALE_REPEAT         timed requests per page and round, after two untimed ones (9)
+  SCALE_ROUNDS         rounds, the small and the large site in turn (3)
   SCALE_DATABASES      which databases: sqlite, postgresql or both (sqlite,postgresql)
   SCALE_POSTGRES_URL   the server for the PostgreSQL sites (postgres://postgres@127.0.0.1:5432/)
   SCALE_LIMIT          the largest acceptable ratio (1.5)
@@ -29,6 +30,7 @@ import json
 import os
 import platform
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -197,8 +199,9 @@ def report(vendor, small, large, notes, limit, repeat):
     lines = [
         f"**{title}**: {small['count']:,} and {large['count']:,} generated releases "
         f"({small['public']:,} and {large['public']:,} public; {notes}). In-process (Django "
-        f"test client), DEBUG off, page cache off, median of {repeat} after two untimed "
-        f"requests. Machine: {os.cpu_count()} CPUs, CPython {platform.python_version()}, "
+        f"test client), DEBUG off, page cache off; each page requested {repeat} times after two "
+        f"untimed requests, in rounds taken in turn by the two sites, the median of the rounds' "
+        f"medians. Machine: {os.cpu_count()} CPUs, CPython {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f}; commit {git_commit()}, "
         f"{datetime.date.today().isoformat()}.",
         "",
@@ -226,18 +229,36 @@ def report(vendor, small, large, notes, limit, repeat):
 def main():
     small_n, large_n = setting("SCALE_SMALL", 1000), setting("SCALE_LARGE", 100000)
     repeat, limit = setting("SCALE_REPEAT", 9), setting("SCALE_LIMIT", 1.5)
+    rounds_n = setting("SCALE_ROUNDS", 3)
     seed, fresh = setting("SCALE_SEED", 1), setting("SCALE_FRESH", 0) == 1
     vendors = setting("SCALE_DATABASES", "sqlite,postgresql").split(",")
     failures = []
     STORE.mkdir(parents=True, exist_ok=True)
     manage(site_env("sqlite://:memory:"), "collectstatic", "--noinput", "-v0")
     for vendor in [v.strip() for v in vendors if v.strip()]:
-        measured, notes = {}, []
+        sites, notes = {}, []
         for count in (small_n, large_n):
             print(f"{vendor}: a site with {count:,} releases…", flush=True)
-            url, note = build(vendor, count, seed, fresh)
+            sites[count], note = build(vendor, count, seed, fresh)
             notes.append(f"{count:,} {note}")
-            measured[count] = {"count": count, **measure(url, repeat)}
+        # Small and large take turns, so that the machine's drift (threefold on a shared one)
+        # falls on both alike; each page's figure is the median of its rounds' medians.
+        rounds = {count: [] for count in sites}
+        for n in range(rounds_n):
+            print(f"{vendor}: round {n + 1} of {rounds_n}…", flush=True)
+            for count, url in sites.items():
+                rounds[count].append(measure(url, repeat))
+        measured = {
+            count: {
+                "count": count,
+                "public": runs[0]["public"],
+                "pages": {
+                    path: statistics.median(run["pages"][path] for run in runs)
+                    for path in runs[0]["pages"]
+                },
+            }
+            for count, runs in rounds.items()
+        }
         table, failed = report(
             vendor, measured[small_n], measured[large_n], "; ".join(notes), limit, repeat
         )
