@@ -142,9 +142,11 @@ class _Lazy:
         self._loaded = None if self.queryset is not None else {row.pk: row for row in self.rows}
 
     def get(self, pk):
+        """The row `pk`, None if it left the results between the two queries (withdrawn
+        meanwhile: its id was read, its row is no longer public)."""
         if self._loaded is None:
             self._loaded = {item.pk: item for item in self.queryset}
-        return self._loaded[pk]
+        return self._loaded.get(pk)
 
 
 def _render_each(context, rows, template_name, name, part, **values):
@@ -156,6 +158,8 @@ def _render_each(context, rows, template_name, name, part, **values):
 
     def render(row):
         item = rows.get(row.pk)
+        if item is None:
+            return ""
         with context.push({name: item, **{k: value(row) for k, value in values.items()}}):
             return item_template.render(context)
 
@@ -166,8 +170,8 @@ def _render_each(context, rows, template_name, name, part, **values):
 def render_each(context, items, template_name, name, *parts, fields=""):
     """[(row, html)]: each of `items` rendered by `template_name` with the item as `name`; the
     html depends on nothing else in the context than `parts` (e.g. the country of the page).
-    A row is the item if it had to be read, else its id and `fields` (names, comma-separated):
-    what the page may use of it beside the html."""
+    When `items` is a queryset not yet read, a row holds the item's `pk` and `fields` (names,
+    comma-separated), what the page may use of it beside the html; otherwise it is the item."""
     rows = _Lazy(items, [field for field in fields.split(",") if field])
     html = _render_each(context, rows, template_name, name, lambda row: (row.pk, *parts))
     return list(zip(rows.rows, html, strict=True))

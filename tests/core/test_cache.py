@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from core.cache import PageCacheMiddleware
+from releases.models import Release
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
@@ -304,3 +305,24 @@ def test_posts_are_never_stored_nor_answered_from_the_cache():
         answer = middleware(RequestFactory().post("/ja/form/"))
         assert "Cache-Control" not in answer
     assert len(calls) == 3
+
+
+def test_a_release_withdrawn_between_the_ids_and_the_rows_is_left_out(client, site, settings):
+    """A page reads the ids of its rows, then the rows whose HTML is not cached: a release
+    withdrawn in between is not shown (and the page does not fail)."""
+    from releases.templatetags import site_tags
+
+    settings.PAGE_CACHE = False
+    other = ReleaseFactory(slug="other", title_en="Another release")
+    original = site_tags._Lazy.get
+
+    def withdrawn_meanwhile(self, pk):
+        Release.objects.filter(pk=other.pk).update(status=Release.Status.WITHDRAWN)
+        return original(self, pk)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_tags._Lazy, "get", withdrawn_meanwhile)
+        page = client.get("/en/releases/")
+    assert page.status_code == 200
+    assert "Summit with Kazakhstan" in page.content.decode()
+    assert "Another release" not in page.content.decode()
