@@ -29,10 +29,18 @@ def _local_midnight(day):
 SEARCH_COLUMNS = ("search_title", "search_text", "search_grams")
 
 
+def is_public(path=""):
+    """The publishing rule as a condition on the release at `path` ("release__" from a row that
+    belongs to one): published, and its publication moment has passed."""
+    return Q(
+        **{f"{path}status": Release.Status.PUBLISHED, f"{path}published_at__lte": timezone.now()}
+    )
+
+
 class ReleaseQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and its publication moment has passed."""
-        return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(is_public())
 
     # The countries and officials "of" some releases: the public ones are those of
     # `published()`. Subqueries are not correlated with the country (no Exists/OuterRef):
@@ -430,9 +438,7 @@ class MeetingQuerySet(models.QuerySet):
     def public(self):
         # A join, not `release__in=Release.objects.published()`: SQLite would list every
         # public release's id to find an official's few hundred meetings.
-        return self.filter(
-            release__status=Release.Status.PUBLISHED, release__published_at__lte=timezone.now()
-        )
+        return self.filter(is_public("release__"))
 
     def with_participants(self):
         """With its country and, prefetched, its participants with their officials (and the
@@ -550,9 +556,7 @@ class AgreementQuerySet(models.QuerySet):
 def public_links():
     """The links of public releases to agreements, by a join on the release (which an agreement
     id or a release id then narrows through its index)."""
-    return ReleaseAgreement.objects.filter(
-        release__status=Release.Status.PUBLISHED, release__published_at__lte=timezone.now()
-    )
+    return ReleaseAgreement.objects.filter(is_public("release__"))
 
 
 class Agreement(TranslationTracked, Versioned):
