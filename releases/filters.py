@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.pagination import first_page_query
-from directory.models import Country
+from directory.models import Country, Official
 
 from .models import Agreement, Release
 from .search import TitleFirst, search_terms
@@ -184,6 +184,14 @@ class ReleaseFilter(ExplainedFilterSet):
         model = Release
         fields = []
         form = ReleaseFilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if not (data or {}).get("official"):
+            # No official asked for: the field stays empty and never reads its choices, and
+            # building that queryset (public releases' officials) is a third of a list's
+            # filtering time.
+            self.filters["official"].queryset = Official.objects.none()
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
