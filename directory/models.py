@@ -1,10 +1,10 @@
 from babel import Locale
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import links
 from core.models import TranslationTracked, Versioned
 
 
@@ -39,7 +39,7 @@ class Country(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("releases:country", kwargs={"code": self.code.lower()})
+        return links.reverse("releases:country", code=self.code.lower())
 
     @property
     def region(self):
@@ -125,7 +125,7 @@ class Official(TranslationTracked, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("releases:official", kwargs={"slug": self.slug})
+        return links.reverse("releases:official", slug=self.slug)
 
     def post_on(self, day):
         """The post this official held on `day`, or None."""

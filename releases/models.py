@@ -8,11 +8,11 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from core import links
 from core.models import TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
@@ -355,7 +355,7 @@ class Release(TranslationTracked, Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("releases:detail", kwargs={"slug": self.slug})
+        return links.reverse("releases:detail", slug=self.slug)
 
     def _new_slug(self):
         """The month and the English title, else the Japanese one romanised: 2025-12-meeting-…"""
@@ -613,7 +613,7 @@ class Agreement(TranslationTracked, Versioned):
         return f"{self.get_kind_display()}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("releases:agreement", kwargs={"slug": self.slug})
+        return links.reverse("releases:agreement", slug=self.slug)
 
 
 class ReleaseAgreement(Versioned):

@@ -6,10 +6,11 @@ from django import template
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
-from django.urls import reverse, translate_url
+from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
+from core import links
 from core.cache import cached, cached_each
 from core.translations import MISSING, SOURCE, TARGET, text
 from releases.renditions import picture_for
@@ -28,12 +29,19 @@ def twin_url(context, language, absolute=False):
     url = context.get("twin_urls", {}).get(language)
     if url is None and request is not None and request.resolver_match is not None:
         here = request.get_full_path()
-        url = here if language == get_language() else translate_url(here, language)
-        if url == here and language != get_language():
-            url = None
+        if language == get_language():
+            url = here
+        else:
+            # Asked for twice a page (its <link hreflang> and the language switch).
+            twins = request.__dict__.setdefault("_twin_urls", {})
+            if (here, language) not in twins:
+                twins[here, language] = translate_url(here, language)
+            url = twins[here, language]
+            if url == here:
+                url = None
     if url is None:
         with override(language):
-            url = reverse("releases:home")
+            url = links.reverse("releases:home")
     if absolute and request is not None:
         return request.build_absolute_uri(url)
     return url

@@ -1,0 +1,34 @@
+"""Addresses of the public pages, reversed once per name, arguments, language and URLconf.
+
+`django.urls.reverse` matches the arguments against every pattern of the name and quotes them
+on each call (tens of microseconds); a release page asks for some thirty addresses (its
+countries, officials, agreements, neighbours, structured data), a list for one per card it
+renders. The answer depends only on what the key holds: the name and arguments, the active
+language (`i18n_patterns`), the script prefix and the URLconf; a test changing ROOT_URLCONF
+empties the memory, as Django does with its own URL caches.
+"""
+
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
+from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=16384)
+def _reverse(viewname, kwargs, language, prefix, urlconf):
+    return django_reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+def reverse(viewname, **kwargs):
+    """`django.urls.reverse(viewname, kwargs=kwargs)`, remembered."""
+    key = tuple(sorted(kwargs.items()))
+    return _reverse(viewname, key, get_language(), get_script_prefix(), get_urlconf())
+
+
+@receiver(setting_changed)
+def _forget(setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"):
+        _reverse.cache_clear()
