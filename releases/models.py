@@ -329,8 +329,10 @@ class Release(TranslationTracked, Versioned):
         permissions = [
             ("publish_release", _("Can publish, schedule, unpublish and withdraw releases")),
         ]
+        # Public releases in the lists' order, ties by id included: a deep page walks the
+        # index to its offset without sorting (page 200 on SQLite: 1.5 ms -> 0.16 ms).
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="release_public_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="release_public_idx"),
         ]
         constraints = [
             models.CheckConstraint(
