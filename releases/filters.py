@@ -18,6 +18,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import cached
 from core.pagination import first_page_query
 from directory.models import Country, Official
 
@@ -58,7 +59,12 @@ class CountryCodesField(forms.Field):
         codes = super().clean(value)
         if not codes:
             return []
-        countries = {c.code: c for c in Country.objects.filter(code__in=codes)}
+        # From the cache (a list filtered by country reads these on every request).
+        countries = cached(
+            "countries-by-code",
+            lambda: {c.code: c for c in Country.objects.filter(code__in=codes)},
+            *sorted(codes),
+        )
         unknown = [code for code in codes if code not in countries]
         if unknown:
             raise forms.ValidationError(
@@ -187,11 +193,24 @@ class ReleaseFilter(ExplainedFilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        if not (data or {}).get("official"):
+        self.official_asked = bool((data or {}).get("official"))
+        if not self.official_asked:
             # No official asked for: the field stays empty and never reads its choices, and
             # building that queryset (public releases' officials) is a third of a list's
             # filtering time.
             self.filters["official"].queryset = Official.objects.none()
+
+    def get_form_class(self):
+        """django-filter builds a form class, fields and all, for every filter set; without an
+        official (whose choices are public releases' officials *now*) the fields are always
+        the same, so that class is built once (each form still copies its fields)."""
+        if self.official_asked:
+            return super().get_form_class()
+        form_class = type(self).__dict__.get("_form_without_official")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_without_official = form_class
+        return form_class
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
