@@ -1,0 +1,144 @@
+"""The pages read their rows in the order an index keeps them: EXPLAIN of the queries they send."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
+from releases.search import grams
+from tests.factories import OfficialFactory, OrganizationFactory, country
+from tests.pages import url
+
+pytestmark = pytest.mark.django_db
+
+SQLITE_ONLY = pytest.mark.skipif(connection.vendor != "sqlite", reason="the plans are SQLite's")
+
+
+def _public_releases(n, issuer):
+    now = timezone.now()
+    rows = []
+    for i in range(n):
+        title = f"定例報告 第{i}号"
+        rows.append(
+            Release(
+                slug=f"bulk-{i}",
+                title_ja=title,
+                status=Release.Status.PUBLISHED,
+                # Several releases share each moment: the order's ties are broken by id.
+                published_at=now - datetime.timedelta(hours=1 + i // 3),
+                issuer=issuer,
+                search_title=title,
+                search_text=title,
+                search_grams=grams(title),
+            )
+        )
+    return Release.objects.bulk_create(rows)
+
+
+def _analyse():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _plan(sql):
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {sql}")
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def _queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_a_deep_list_page_walks_the_publication_index_to_its_offset_without_sorting(client):
+    _public_releases(3000, OrganizationFactory())
+    _analyse()
+    pages = [
+        sql for sql in _queries_of(client, url("releases:list") + "?page=20") if "OFFSET 380" in sql
+    ]
+    assert pages  # the ids of the page, then their rows
+    plan = _plan(pages[0])
+    assert "release_public_idx" in plan, plan
+    # The ids are taken in the index's order up to the offset: nothing is sorted to find them
+    # (the outer query may still put the page's 20 rows in order).
+    finding = _finding_the_ids(pages[0])
+    assert "release_public_idx" in finding, finding
+    assert "TEMP B-TREE" not in finding and "Sort" not in finding, finding
+
+
+def _finding_the_ids(sql):
+    """The part of the plan of `WHERE id IN (SELECT id … LIMIT n OFFSET m)` that reads the
+    subquery: SQLite's LIST SUBQUERY node, PostgreSQL's Limit node, with what is under them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            rows = cursor.fetchall()
+            inside = {node for node, _parent, _unused, detail in rows if "SUBQUERY" in detail}
+            for node, parent, _unused, _detail in rows:  # parents come before their children
+                if parent in inside:
+                    inside.add(node)
+            return "\n".join(detail for node, _p, _u, detail in rows if node in inside)
+        cursor.execute(f"EXPLAIN {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+    start = next(n for n, line in enumerate(lines) if line.lstrip(" ->").startswith("Limit"))
+    depth = len(lines[start]) - len(lines[start].lstrip())
+    below = [lines[start]]
+    for line in lines[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        below.append(line)
+    return "\n".join(below)
+
+
+@SQLITE_ONLY
+def test_the_agreements_register_stops_at_its_page_in_signature_order(client):
+    issuer = OrganizationFactory()
+    releases = _public_releases(300, issuer)
+    agreements = Agreement.objects.bulk_create(
+        Agreement(
+            slug=f"agreement-{i}",
+            kind=Agreement.Kind.MOU,
+            title_ja=f"覚書{i}",
+            country=country("KZ"),
+            signed_on=datetime.date(2000, 1, 1) + datetime.timedelta(days=i * 7),
+        )
+        for i in range(300)
+    )
+    ReleaseAgreement.objects.bulk_create(
+        ReleaseAgreement(release=release, agreement=agreement)
+        for release, agreement in zip(releases, agreements, strict=True)
+    )
+    _analyse()
+    pages = [sql for sql in _queries_of(client, url("releases:agreements")) if "LIMIT 30" in sql]
+    assert pages  # the ids of the page, then their rows
+    plan = _plan(pages[0])
+    assert "agreement_signed_idx" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+@SQLITE_ONLY
+def test_an_official_s_meetings_are_ordered_from_indexes_alone(client):
+    official = OfficialFactory()
+    releases = _public_releases(200, OrganizationFactory())
+    meetings = Meeting.objects.bulk_create(
+        Meeting(release=release, country=country("KZ"), date=release.published_at.date())
+        for release in releases
+    )
+    MeetingParticipant.objects.bulk_create(
+        MeetingParticipant(meeting=meeting, official=official) for meeting in meetings
+    )
+    _analyse()
+    path = url("releases:official", slug=official.slug)
+    pages = [sql for sql in _queries_of(client, path) if "LIMIT 20" in sql]
+    assert pages
+    plan = _plan(pages[0])
+    # The meetings and their releases are read from covering indexes, not from their rows.
+    assert "COVERING INDEX meeting_order_cover_idx" in plan, plan
+    assert "COVERING INDEX release_public_cover_idx" in plan, plan
+    assert "participation_official_meeting_idx" in plan, plan
