@@ -193,18 +193,20 @@ class ReleaseFilter(ExplainedFilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.official_asked = bool((data or {}).get("official"))
-        if not self.official_asked:
+        if not self.official_asked():
             # No official asked for: the field stays empty and never reads its choices, and
             # building that queryset (public releases' officials) is a third of a list's
             # filtering time.
             self.filters["official"].queryset = Official.objects.none()
 
+    def official_asked(self):
+        return bool(self.data.get("official"))
+
     def get_form_class(self):
         """django-filter builds a form class, fields and all, for every filter set; without an
         official (whose choices are public releases' officials *now*) the fields are always
         the same, so that class is built once (each form still copies its fields)."""
-        if self.official_asked:
+        if self.official_asked():
             return super().get_form_class()
         form_class = type(self).__dict__.get("_form_without_official")
         if form_class is None:

@@ -5,37 +5,14 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
-from releases.search import grams
-from tests.factories import OfficialFactory, OrganizationFactory, country
+from releases.models import Agreement, Meeting, MeetingParticipant, ReleaseAgreement
+from tests.factories import OfficialFactory, OrganizationFactory, country, public_releases_in_bulk
 from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
 SQLITE_ONLY = pytest.mark.skipif(connection.vendor != "sqlite", reason="the plans are SQLite's")
-
-
-def _public_releases(n, issuer):
-    now = timezone.now()
-    rows = []
-    for i in range(n):
-        title = f"定例報告 第{i}号"
-        rows.append(
-            Release(
-                slug=f"bulk-{i}",
-                title_ja=title,
-                status=Release.Status.PUBLISHED,
-                # Several releases share each moment: the order's ties are broken by id.
-                published_at=now - datetime.timedelta(hours=1 + i // 3),
-                issuer=issuer,
-                search_title=title,
-                search_text=title,
-                search_grams=grams(title),
-            )
-        )
-    return Release.objects.bulk_create(rows)
 
 
 def _analyse():
@@ -57,7 +34,7 @@ def _queries_of(client, path):
 
 
 def test_a_deep_list_page_walks_the_publication_index_to_its_offset_without_sorting(client):
-    _public_releases(3000, OrganizationFactory())
+    public_releases_in_bulk(OrganizationFactory(), 3000)
     _analyse()
     pages = [
         sql for sql in _queries_of(client, url("releases:list") + "?page=20") if "OFFSET 380" in sql
@@ -99,7 +76,7 @@ def _finding_the_ids(sql):
 @SQLITE_ONLY
 def test_the_agreements_register_stops_at_its_page_in_signature_order(client):
     issuer = OrganizationFactory()
-    releases = _public_releases(300, issuer)
+    releases = public_releases_in_bulk(issuer, 300)
     agreements = Agreement.objects.bulk_create(
         Agreement(
             slug=f"agreement-{i}",
@@ -125,7 +102,7 @@ def test_the_agreements_register_stops_at_its_page_in_signature_order(client):
 @SQLITE_ONLY
 def test_an_official_s_meetings_are_ordered_from_indexes_alone(client):
     official = OfficialFactory()
-    releases = _public_releases(200, OrganizationFactory())
+    releases = public_releases_in_bulk(OrganizationFactory(), 200)
     meetings = Meeting.objects.bulk_create(
         Meeting(release=release, country=country("KZ"), date=release.published_at.date())
         for release in releases

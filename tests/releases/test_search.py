@@ -23,6 +23,7 @@ from tests.factories import (
     ReleaseAgreementFactory,
     ReleaseFactory,
     SectionFactory,
+    public_releases_in_bulk,
 )
 from tests.pages import soup_of, url
 
@@ -293,23 +294,7 @@ def test_short_words_are_found_only_where_they_occur(words):
 
 
 def _bulk_releases(issuer, n):
-    """n public releases with their search fields, as generate_releases writes them."""
-    rows = []
-    for i in range(n):
-        text = f"定例報告 第{i}号\nreport number {i} on oil and gas {i * 7919 % 10007}"
-        rows.append(
-            Release(
-                slug=f"bulk-{i}",
-                title_ja=f"定例報告 第{i}号",
-                status=Release.Status.PUBLISHED,
-                published_at=days_ago(10 + i % 300),
-                issuer=issuer,
-                search_title=f"定例報告 第{i}号",
-                search_text=text,
-                search_grams=grams(text),
-            )
-        )
-    Release.objects.bulk_create(rows)
+    public_releases_in_bulk(issuer, n)
     with connection.cursor() as cursor:
         # Autovacuum does both in production: merge fresh entries into the index, count rows.
         for index in ("release_search_trgm_idx", "release_search_grams_idx"):
