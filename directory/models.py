@@ -92,7 +92,7 @@ class Organization(TranslationTracked, Versioned):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -117,7 +117,7 @@ class Official(TranslationTracked, Versioned):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("official")
         verbose_name_plural = _("officials")
 
@@ -159,7 +159,11 @@ class Post(Versioned):
     )
 
     class Meta:
-        ordering = [F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True)]
+        ordering = [
+            F("end_date").desc(nulls_first=True),
+            F("start_date").desc(nulls_last=True),
+            "id",
+        ]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         constraints = [

@@ -635,6 +635,9 @@ class ReleaseAgreement(Versioned):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ANNOUNCES)
 
     class Meta:
+        # As the editor entered them. Without an order a database returns them as it finds them,
+        # which on PostgreSQL changes when a row is updated or the site restored from a backup.
+        ordering = ["id"]
         verbose_name = _("agreement in this release")
         verbose_name_plural = _("agreements in this release")
         constraints = [

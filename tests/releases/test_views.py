@@ -384,6 +384,24 @@ def test_a_release_shows_everything_it_reports(client):
     assert "今後も" in soup.select_one(".prose").text
 
 
+def test_agreements_keep_the_order_the_editor_entered_them_in_after_an_edit(client):
+    """PostgreSQL writes an updated row anew at the end of its table: a list read without an
+    order would then show the edited agreement last (and differently again after a restore)."""
+    release = full_release(agreements=0)
+    first, second = (
+        ReleaseAgreementFactory(release=release, agreement=AgreementFactory(title_ja=title))
+        for title in ("先に入力した覚書", "後に入力した覚書")
+    )
+    first.role = first.Role.MENTIONS
+    first.save()
+    entered = ["先に入力した覚書", "後に入力した覚書"]
+
+    on_release = soup_of(client.get(release.get_absolute_url()))
+    assert [a.text for a in on_release.select(".release__agreements .card__title a")] == entered
+    on_country = soup_of(client.get(url("releases:country", code="kz")))
+    assert [a.text for a in on_country.select(".event--agreement a")] == entered
+
+
 def test_section_html_is_sanitized_when_shown(client):
     release = full_release()
     # As if the stored text had escaped the sanitizer on save.
