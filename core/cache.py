@@ -15,8 +15,11 @@ or a CSRF token), carries a CSP nonce (single-use by definition) or sets its own
 
 import hashlib
 import math
+import pickle
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -34,6 +37,67 @@ _MISSING = object()
 schedules = []
 # The version read at the start of the current request, so that a page reads it once.
 _request_version = ContextVar("content_version", default=None)
+
+
+class _Near:
+    """What this process last read or wrote under the current content version, kept beside the
+    shared cache so that a page reads it in one round trip (the version) instead of one per
+    fragment. An entry's key holds its version, so it cannot go stale: content changes make new
+    keys, and an entry ends, as in the shared cache, at the next scheduled publication. Values
+    are kept pickled, as the shared cache keeps them: every read is a fresh copy. Bounded: a
+    new version empties it, and the least recently used entry goes beyond `size`."""
+
+    def __init__(self, size=4000):
+        self.size, self.version, self.entries = size, None, OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version, key, now):
+        with self.lock:
+            entry = self.entries.get(key) if version == self.version else None
+            if entry is None or entry[0] <= now:
+                return _MISSING
+            self.entries.move_to_end(key)
+        return pickle.loads(entry[1])  # noqa: S301 - what this process pickled itself
+
+    def put(self, version, items, until):
+        if until <= time.time():
+            return
+        entries = [(key, (until, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))) for key, v in items]
+        with self.lock:
+            if version != self.version:
+                self.version, self.entries = version, OrderedDict()
+            self.entries.update(entries)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.version, self.entries = None, OrderedDict()
+
+
+_near = _Near()
+
+
+def _read_many(version, keys):
+    """{key: value} of `keys` (all under `version`) found here or in the shared cache."""
+    now = time.time()
+    found = {}
+    for key in keys:
+        value = _near.get(version, key, now)
+        if value is not _MISSING:
+            found[key] = value
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        if shared:
+            _near.put(version, shared.items(), now + timeout())
+        found.update(shared)
+    return found
+
+
+def _write_many(version, values, seconds):
+    cache.set_many(values, seconds)
+    _near.put(version, values.items(), time.time() + seconds)
 
 
 def _new_version():
@@ -86,8 +150,17 @@ def content_changed(using=None):
 def _moments():
     """(latest publication passed, next scheduled publication), as timestamps or None."""
     now = time.time()
-    key = f"content:{content_version()}:moments"
-    value = cache.get(key) if not changes_pending() else None
+    version = content_version()
+    key = f"content:{version}:moments"
+    value = None
+    if not changes_pending():
+        value = _near.get(version, key, now)
+        if value is _MISSING:
+            value = cache.get(key)
+            if value is not None:
+                _near.put(
+                    version, [(key, value)], now + _seconds_until(value[1], cache.default_timeout)
+                )
     if value is None or (value[1] is not None and value[1] <= now):
         passed, upcoming = [], []
         for schedule in schedules:
@@ -96,7 +169,7 @@ def _moments():
             upcoming += [following.timestamp()] if following else []
         value = (max(passed, default=None), min(upcoming, default=None))
         if not changes_pending():
-            cache.set(key, value, _seconds_until(value[1], cache.default_timeout))
+            _write_many(version, {key: value}, _seconds_until(value[1], cache.default_timeout))
     return value
 
 
@@ -119,13 +192,14 @@ def cached(name, compute, *parts):
     """`compute()`, computed once per content version, language and `parts` for all servers."""
     if changes_pending():
         return compute()
-    key = f"content:{content_version()}:{name}:{_digest(translation.get_language(), *parts)}"
-    value = cache.get(key, _MISSING)
+    version = content_version()
+    key = f"content:{version}:{name}:{_digest(translation.get_language(), *parts)}"
+    value = _read_many(version, [key]).get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         seconds = timeout()
         if seconds:
-            cache.set(key, value, seconds)
+            _write_many(version, {key: value}, seconds)
     return value
 
 
@@ -134,10 +208,11 @@ def cached_each(name, items, part, compute):
     `part(item)` for all servers: one cache read for all of them, one write for those missing."""
     if changes_pending():
         return [compute(item) for item in items]
-    prefix = f"content:{content_version()}:{name}"
+    version = content_version()
+    prefix = f"content:{version}:{name}"
     language = translation.get_language()
     keys = [f"{prefix}:{_digest(language, part(item))}" for item in items]
-    found = cache.get_many(keys)
+    found = _read_many(version, keys)
     missing = {}
     values = []
     for key, item in zip(keys, items, strict=True):
@@ -146,7 +221,7 @@ def cached_each(name, items, part, compute):
         values.append(found[key])
     seconds = timeout() if missing else 0
     if seconds:
-        cache.set_many(missing, seconds)
+        _write_many(version, missing, seconds)
     return values
 
 

