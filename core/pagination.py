@@ -34,6 +34,51 @@ class CachedCountPaginator(Paginator):
         return page
 
 
+class CachedOrder:
+    """A queryset's rows in its order, the order itself (every id) read once per content
+    version: for a timeline that must join and sort all of its rows to find any page (an
+    official's 800 meetings, each with its release's date: 10 to 20 ms on PostgreSQL), where a
+    list's page finds its ids in an index. `key`: what the order depends on (with the content
+    version and the language). Django's Paginator takes it like a queryset; a page is the rows
+    of its ids (`ids()` without a query, the rows in one)."""
+
+    def __init__(self, queryset, *key):
+        self.queryset, self.key = queryset, key
+        self._ids = None
+
+    def ids(self):
+        if self._ids is None:
+            every = self.queryset.values_list("pk", flat=True)
+            self._ids = cached("ordered-ids", lambda: list(every), *self.key)
+        return self._ids
+
+    def count(self):
+        return len(self.ids())
+
+    def __getitem__(self, window):
+        return OrderedRows(self.queryset, self.ids()[window])
+
+
+class OrderedRows:
+    """The rows of `ids`, in that order, read in one query when first iterated; a row that
+    left the queryset since the ids were read (withdrawn meanwhile) is left out."""
+
+    def __init__(self, queryset, ids):
+        self.queryset, self._ids, self._rows = queryset, list(ids), None
+
+    def ids(self):
+        return self._ids
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __iter__(self):
+        if self._rows is None:
+            found = {row.pk: row for row in self.queryset.filter(pk__in=self._ids)}
+            self._rows = [found[pk] for pk in self._ids if pk in found]
+        return iter(self._rows)
+
+
 def by_ids(rows):
     """A sliced model queryset as the same rows fetched by id (see `page`); None for what
     cannot be (annotations that the order or the rows may need, values(), distinct, unions)."""

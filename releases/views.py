@@ -10,7 +10,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.cache import cached
-from core.pagination import ForgivingPaginationMixin, first_page_query
+from core.pagination import CachedOrder, ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
@@ -232,7 +232,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (
+        meetings = (
             Meeting.objects.public()
             .filter(participants=self.object)
             .with_participants()
@@ -240,6 +240,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
             .order_by("-date", "-release__published_at", "order")
         )
+        return CachedOrder(meetings, "official-meetings", self.object.pk)
 
     def get_context_data(self, **kwargs):
         official = self.object

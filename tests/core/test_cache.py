@@ -139,6 +139,19 @@ def test_without_the_page_cache_parts_of_pages_are_rendered_once_per_version(
     assert b"Tokayev" in second.content and b"lithium-mou" in second.content
 
 
+def test_without_the_page_cache_an_official_page_costs_no_query_the_second_time(
+    client, site, settings, django_assert_num_queries
+):
+    """The order of an official's meetings is read once per content version, like a count:
+    the page slices it, and its meetings' items come from the cache."""
+    settings.PAGE_CACHE = False
+    first = client.get("/en/officials/tokayev/")
+    with django_assert_num_queries(0):
+        second = client.get("/en/officials/tokayev/")
+    assert second.content == first.content
+    assert b"Summit with Kazakhstan" in second.content
+
+
 @pytest.fixture
 def shared_reads(monkeypatch):
     """The reads this process sends to the shared cache (each a round trip to Redis)."""
