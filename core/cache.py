@@ -70,10 +70,6 @@ class _Near:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def clear(self):
-        with self.lock:
-            self.version, self.entries = None, OrderedDict()
-
 
 _near = _Near()
 
