@@ -3,6 +3,7 @@ from functools import cache
 from operator import attrgetter
 
 from django.db.models import Prefetch
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
@@ -191,7 +192,15 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return found[0]
 
     def get_queryset(self):
-        return Release.objects.published().for_country(self.object).with_reports(self.object)
+        country = self.object
+
+        def timeline():
+            return Release.objects.published().for_country(country).with_reports(country)
+
+        # The year headings are local years, read with the order: a release of 1 January
+        # 08:00 in Tokyo is of the new year, though its UTC moment is of the old one.
+        year = ExtractYear("published_at")
+        return CachedOrder(timeline, "country-releases", country.pk, marks={"year": year})
 
     def get_context_data(self, **kwargs):
         country = self.object
@@ -232,15 +241,19 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        meetings = (
-            Meeting.objects.public()
-            .filter(participants=self.object)
-            .with_participants()
-            .select_related("release")
-            .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
-            .order_by("-date", "-release__published_at", "order")
-        )
-        return CachedOrder(meetings, "official-meetings", self.object.pk)
+        official = self.object
+
+        def meetings():
+            return (
+                Meeting.objects.public()
+                .filter(participants=official)
+                .with_participants()
+                .select_related("release")
+                .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
+                .order_by("-date", "-release__published_at", "order")
+            )
+
+        return CachedOrder(meetings, "official-meetings", official.pk)
 
     def get_context_data(self, **kwargs):
         official = self.object

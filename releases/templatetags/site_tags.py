@@ -136,6 +136,9 @@ class _Lazy:
                 SimpleNamespace(pk=pk, **dict(zip(fields, values, strict=True)))
                 for pk, *values in items.values_list("pk", *fields)
             ]
+        elif hasattr(items, "marked") and not fields:  # a page of a CachedOrder
+            self.queryset = items
+            self.rows = items.marked()
         elif hasattr(items, "ids") and not fields:  # a page of search results (TitleFirst)
             self.queryset = items
             self.rows = [SimpleNamespace(pk=pk) for pk in items.ids()]

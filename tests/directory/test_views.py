@@ -109,6 +109,19 @@ def test_a_country_only_drafts_report_is_not_found(client):
     assert client.get(url("releases:country", code="tj")).status_code == 404
 
 
+def test_a_country_timeline_heads_each_year_once_in_tokyo_time(client):
+    # 1 January 2025, 08:00 in Tokyo is 31 December 2024 in UTC: it opens 2025 all the same.
+    release_about("KZ", tokyo(2025, 3, 1), title_en="Spring")
+    release_about("KZ", tokyo(2025, 1, 1, 8), title_en="New Year")
+    release_about("KZ", tokyo(2024, 12, 30), title_en="Year end")
+    soup = soup_of(client.get(url("releases:country", "en", code="kz")))
+    timeline = [
+        item.get_text(" ", strip=True) if "timeline__year" in item["class"] else item.h3.text
+        for item in soup.select("ol.timeline > li")
+    ]
+    assert timeline == ["2025", "Spring", "New Year", "2024", "Year end"]
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_a_country_page_costs_the_same_queries_at_any_size(client, django_assert_num_queries, n):
     officials = [OfficialFactory() for _ in range(3)]
@@ -116,9 +129,10 @@ def test_a_country_page_costs_the_same_queries_at_any_size(client, django_assert
         release = release_about("KZ", tokyo(2025, 1, 1) + datetime.timedelta(days=i))
         meeting_with(release, officials[i % 3])
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
-    # country and its three counts; count, the page's ids and dates, its releases (their items
-    # are not cached yet), meetings, participants, agreement links; officials; agreements
-    with django_assert_num_queries(12):
+    # country and its three counts; the timeline's order (every id, with its year), the page's
+    # releases (their items are not cached yet), meetings, participants, agreement links;
+    # officials; agreements
+    with django_assert_num_queries(11):
         client.get(url("releases:country", code="kz") + "?page=2")
 
 
