@@ -6,6 +6,8 @@ from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -16,6 +18,7 @@ from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
 from .models import SEARCH_COLUMNS, Agreement, Meeting, Release
+from .templatetags.site_tags import shown_in_japanese
 
 
 class HomeView(ListView):
@@ -103,10 +106,31 @@ class ReleaseDetailView(DetailView):
             return super().get_context_data(**kwargs)
         if self.shared:
             related, previous, following = cached("neighbours", self.neighbours, release.pk)
+            untranslated = cached("untranslated", lambda: shown_in_japanese(release), release.pk)
+            # Absolute addresses: per host and scheme, as the page is.
+            where = (self.request.scheme, self.request.get_host())
+            head = cached("release-head", self.machine_readable, release.pk, *where)
         else:
             related, previous, following = self.neighbours()
+            untranslated, head = shown_in_japanese(release), self.machine_readable()
+        meta, structured_data = head
         return super().get_context_data(
-            related=related, previous=previous, next=following, **kwargs
+            related=related,
+            previous=previous,
+            next=following,
+            untranslated=untranslated,
+            release_meta=meta,
+            structured_data=structured_data,
+            **kwargs,
+        )
+
+    def machine_readable(self):
+        """(Open Graph and Twitter card tags, schema.org JSON-LD) of the release, as HTML for
+        the page's head: what crawlers and link previews read."""
+        context = {"release": self.object, "request": self.request}
+        return tuple(
+            mark_safe(get_template(name).render(context))  # noqa: S308 - escaped templates
+            for name in ("includes/release_meta.html", "includes/release_jsonld.html")
         )
 
     def neighbours(self):

@@ -153,6 +153,27 @@ def test_without_the_page_cache_an_official_page_costs_no_query_the_second_time(
     assert b"Summit with Kazakhstan" in second.content
 
 
+def test_link_previews_and_structured_data_name_the_address_the_page_was_asked_at(
+    client, site, settings
+):
+    """What machines read in a release page's head is kept per content version, but its
+    addresses are absolute: a server reached by two names, or by http and https, gives each
+    its own."""
+    settings.PAGE_CACHE = False
+    settings.ALLOWED_HOSTS = ["testserver", "press.example.org"]
+    for host, scheme in [
+        ("testserver", "http"),
+        ("press.example.org", "https"),
+        ("testserver", "https"),
+    ]:
+        response = client.get(
+            "/en/releases/summit/", headers={"host": host}, secure=scheme == "https"
+        )
+        address = f"{scheme}://{host}/en/releases/summit/"
+        assert f'<meta property="og:url" content="{address}">' in response.content.decode()
+        assert f'"url":"{address}"' in response.content.decode()
+
+
 @pytest.fixture
 def shared_reads(monkeypatch):
     """The reads this process sends to the shared cache (each a round trip to Redis)."""
