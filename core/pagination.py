@@ -152,6 +152,12 @@ class ForgivingPaginationMixin:
     `?page=99999` the last page."""
 
     page_note = ""
+    # A list of up to this many rows keeps its order, every id, once per content version (some
+    # 5 bytes an id in the cache): its pages are then read without a query, where the database
+    # finds a page by walking an index in the list's order and checking each row against the
+    # filters (1 to 3 ms of planning and reading on PostgreSQL). Longer lists, or 0, are read
+    # page by page.
+    order_cached_up_to = 0
 
     def count_key(self):
         """What the counts of this list depend on (with the content version): the address
@@ -165,6 +171,10 @@ class ForgivingPaginationMixin:
         return CachedCountPaginator(queryset, per_page, count_key=self.count_key(), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
+        if isinstance(queryset, QuerySet) and self.order_cached_up_to:
+            key = self.count_key()
+            if cached("count", queryset.count, *key) <= self.order_cached_up_to:
+                queryset = CachedOrder(queryset, "list-order", *key)
         paginator = self.get_paginator(queryset, page_size)
         requested = self.request.GET.get(self.page_kwarg, "")
         try:

@@ -45,6 +45,8 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return Release.objects.published().with_related()
 
+    order_cached_up_to = 5000  # one country's releases, one year's (ForgivingPaginationMixin)
+
     def paginate_queryset(self, queryset, page_size):
         paged = self.filterset.paged(queryset, count_key=self.count_key())
         return super().paginate_queryset(paged, page_size)
@@ -146,6 +148,7 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
     filterset_class = AgreementFilter
     strict = False
     paginate_by = 30
+    order_cached_up_to = 5000
     template_name = "releases/agreement_list.html"
 
     def get_queryset(self):
@@ -154,21 +157,24 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         form = self.filterset.form
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
-        public = Agreement.objects.public()
-        countries = Country.objects.filter(agreements__in=public).distinct().order_by("name")
         # The download holds what the list shows: the filters it applies, not those it ignores.
         csv_query = first_page_query(self.request.GET, drop=self.filterset.form.errors)
+
+        def countries():
+            public = Agreement.objects.public()
+            return list(Country.objects.filter(agreements__in=public).distinct().order_by("name"))
+
+        def years():
+            return list(Agreement.objects.public().dates("signed_on", "year", order="DESC"))
+
         return super().get_context_data(
             filters_key=filters_of(self.request),
             csv_query=csv_query,
             ignored_filters=self.filterset.ignored_filters(),
-            # Read only where the template renders the filters' fragment ({% aggregate %}).
-            country_options=lambda: cached("agreement-countries", lambda: list(countries)),
-            year_options=cache(
-                lambda: cached(
-                    "agreement-years", lambda: list(public.dates("signed_on", "year", order="DESC"))
-                )
-            ),
+            # Read (and built) only where the template renders the filters' fragment
+            # ({% aggregate %}), which comes from the cache but for a new version.
+            country_options=lambda: cached("agreement-countries", countries),
+            year_options=cache(lambda: cached("agreement-years", years)),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},
             **kwargs,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from releases.models import Agreement, Meeting, MeetingParticipant, ReleaseAgreement
+from releases.views import AgreementListView, ReleaseListView
 from tests.factories import OfficialFactory, OrganizationFactory, country, public_releases_in_bulk
 from tests.pages import url
 
@@ -33,7 +34,11 @@ def _queries_of(client, path):
     return [query["sql"] for query in queries]
 
 
-def test_a_deep_list_page_walks_the_publication_index_to_its_offset_without_sorting(client):
+def test_a_deep_list_page_walks_the_publication_index_to_its_offset_without_sorting(
+    client, monkeypatch
+):
+    # A list this long is read page by page (a shorter one keeps its order in the cache).
+    monkeypatch.setattr(ReleaseListView, "order_cached_up_to", 1000)
     public_releases_in_bulk(OrganizationFactory(), 3000)
     _analyse()
     pages = [
@@ -74,7 +79,9 @@ def _finding_the_ids(sql):
 
 
 @SQLITE_ONLY
-def test_the_agreements_register_stops_at_its_page_in_signature_order(client):
+def test_the_agreements_register_stops_at_its_page_in_signature_order(client, monkeypatch):
+    # A register this long is read page by page (a shorter one keeps its order in the cache).
+    monkeypatch.setattr(AgreementListView, "order_cached_up_to", 100)
     issuer = OrganizationFactory()
     releases = public_releases_in_bulk(issuer, 300)
     agreements = Agreement.objects.bulk_create(
