@@ -45,10 +45,12 @@ class _Near:
     fragment. An entry's key holds its version, so it cannot go stale: content changes make new
     keys, and an entry ends, as in the shared cache, at the next scheduled publication. Values
     are kept pickled, as the shared cache keeps them: every read is a fresh copy. Bounded: a
-    new version empties it, and the least recently used entry goes beyond `size`."""
+    new version empties it, and the least recently used entries go beyond `size` entries or
+    `budget` bytes (a list's order may hold thousands of ids)."""
 
-    def __init__(self, size=4000):
-        self.size, self.version, self.entries = size, None, OrderedDict()
+    def __init__(self, size=4000, budget=32 * 1024 * 1024):
+        self.size, self.budget, self.version, self.entries = size, budget, None, OrderedDict()
+        self.bytes = 0
         self.lock = threading.Lock()
 
     def get(self, version, key, now):
@@ -65,10 +67,14 @@ class _Near:
         entries = [(key, (until, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))) for key, v in items]
         with self.lock:
             if version != self.version:
-                self.version, self.entries = version, OrderedDict()
-            self.entries.update(entries)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+                self.version, self.entries, self.bytes = version, OrderedDict(), 0
+            for key, entry in entries:
+                old = self.entries.pop(key, None)
+                self.bytes += len(entry[1]) - (len(old[1]) if old else 0)
+                self.entries[key] = entry
+            while self.entries and (len(self.entries) > self.size or self.bytes > self.budget):
+                _key, (_until, data) = self.entries.popitem(last=False)
+                self.bytes -= len(data)
 
 
 _near = _Near()

@@ -6,7 +6,9 @@ ever sees rows that may be rolled back.
 """
 
 import datetime
+import pickle
 import re
+import time
 
 import pytest
 from django.http import HttpResponse
@@ -436,3 +438,22 @@ def test_a_release_withdrawn_between_the_ids_and_the_rows_is_left_out(client, si
     assert page.status_code == 200
     assert "Summit with Kazakhstan" in page.content.decode()
     assert "Another release" not in page.content.decode()
+
+
+def test_what_a_server_keeps_beside_the_shared_cache_stays_within_its_byte_budget():
+    """A list's order can hold thousands of ids: the least recently used entries make room."""
+    from core.cache import _MISSING, _Near
+
+    near = _Near(size=100, budget=40_000)
+    until = time.time() + 60
+    near.put("v1", [("a", list(range(4000)))], until)  # about 12 kB pickled
+    near.put("v1", [("b", list(range(4000)))], until)
+    assert near.get("v1", "a", time.time()) == list(range(4000))  # a is now the most recent
+    near.put("v1", [("c", list(range(4000)))], until)
+    near.put("v1", [("d", list(range(4000)))], until)  # over budget: b, the oldest read, goes
+    assert near.get("v1", "b", time.time()) is _MISSING
+    assert near.get("v1", "a", time.time()) == list(range(4000))
+    assert near.bytes <= 40_000
+    near.put("v2", [("e", [1])], until)  # a new version: nothing of the old one is kept
+    assert near.get("v2", "a", time.time()) is _MISSING
+    assert near.bytes == len(pickle.dumps([1], pickle.HIGHEST_PROTOCOL))
