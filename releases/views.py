@@ -49,10 +49,9 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def order_cached_up_to(self):
         """A filtered list (one country's releases, one year's) keeps its order (see
         ForgivingPaginationMixin); the whole list is read a page at a time through its index,
-        at 1,000 releases as at 100,000."""
-        form = self.filterset.form
-        filtered = self.filterset.is_bound and any(getattr(form, "cleaned_data", {}).values())
-        return 10_000 if filtered else 0
+        at 1,000 releases as at 100,000, and a search (every one different) by its rank."""
+        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
+        return 10_000 if any(data.values()) and not data.get("q") else 0
 
     def paginate_queryset(self, queryset, page_size):
         paged = self.filterset.paged(queryset, count_key=self.count_key())
