@@ -42,7 +42,7 @@ class CachedOrder:
     official's 800 meetings, each with its release's date: 10 to 20 ms on PostgreSQL), where a
     list's page finds its ids in an index. `key`: what the order depends on (with the content
     version and the language). Django's Paginator takes it like a queryset; a page is the rows
-    of its ids (`ids()` without a query, the rows in one).
+    of its ids (`marked()` without a query, the rows in one).
 
     `queryset` may be a function returning it: it is only built (2 to 4 ms for a timeline with
     its prefetches) when rows are read, not when every row on the page is rendered from the
@@ -69,9 +69,6 @@ class CachedOrder:
 
             self._columns = cached("ordered-columns", read, *self.key, *self.marks)
         return self._columns
-
-    def ids(self):
-        return list(self.columns()[0])
 
     def count(self):
         return len(self.columns()[0])
@@ -100,9 +97,6 @@ class OrderedRows:
     def __init__(self, source, columns):
         self.source, self._ids, self._marks = source, list(columns[0]), columns[1:]
         self._rows = None
-
-    def ids(self):
-        return self._ids
 
     def marked(self):
         """Each row's pk and marks, without reading the rows."""

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.translations import MISSING, OUTDATED, english_gaps
+from core.translations import MISSING, OUTDATED, SOURCE, english_gaps
 
 BATCH_SIZE = 500
 
@@ -121,6 +122,15 @@ def release_gaps(release, fields_of=None):
     for n, contact in enumerate(release.contacts.all(), 1):
         gaps += _gaps_of(contact, (("contact", n),))
     return gaps
+
+
+def shown_in_japanese(release):
+    """Where a page in another language shows the Japanese, its English being missing: labels
+    of those texts ("Lead", "Photo 1: Caption"); [] on a Japanese page. Its parts are those the
+    page prefetched: no query."""
+    if get_language() == SOURCE:
+        return []
+    return [gap.label for gap in release_gaps(release) if gap.state == MISSING]
 
 
 def summary(gaps):

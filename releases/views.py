@@ -18,7 +18,7 @@ from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
 from .models import SEARCH_COLUMNS, Agreement, Meeting, Release
-from .templatetags.site_tags import shown_in_japanese
+from .translation_status import shown_in_japanese
 
 
 class HomeView(ListView):

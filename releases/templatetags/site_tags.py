@@ -11,10 +11,9 @@ from django.utils.translation import get_language, override
 
 from core import links
 from core.cache import cached, cached_each
-from core.translations import MISSING, SOURCE, TARGET, text
+from core.translations import SOURCE, TARGET, text
 from releases.renditions import picture_for
 from releases.richtext import sanitize_html
-from releases.translation_status import release_gaps
 
 register = template.Library()
 
@@ -61,16 +60,6 @@ def sanitize(html):
 def japanese_only(release):
     """True on a non-Japanese page of a release that has no translation yet."""
     return get_language() != "ja" and not release.has_english
-
-
-@register.filter
-def shown_in_japanese(release):
-    """Where a page in another language shows the Japanese, its English being missing: labels
-    of those texts ("Lead", "Photo 1: Caption"); [] on a Japanese page. Its parts are those the
-    page prefetched: no query."""
-    if get_language() == SOURCE:
-        return []
-    return [gap.label for gap in release_gaps(release) if gap.state == MISSING]
 
 
 @register.filter
