@@ -21,14 +21,18 @@ from django.utils.translation import get_language
 
 
 @lru_cache(maxsize=16384)
-def _reverse(viewname, kwargs, language, prefix, urlconf):
-    return django_reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+def _reverse(viewname, args, kwargs, current_app, language, prefix, urlconf):
+    return django_reverse(
+        viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
+    )
 
 
-def reverse(viewname, **kwargs):
-    """`django.urls.reverse(viewname, kwargs=kwargs)`, remembered."""
+def reverse(viewname, *args, current_app=None, **kwargs):
+    """`django.urls.reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)`,
+    remembered. The arguments must be hashable (what a URL is made of: strings, numbers)."""
     key = tuple(sorted(kwargs.items()))
-    return _reverse(viewname, key, get_language(), get_script_prefix(), get_urlconf())
+    language, prefix, urlconf = get_language(), get_script_prefix(), get_urlconf()
+    return _reverse(viewname, args, key, current_app, language, prefix, urlconf)
 
 
 @lru_cache(maxsize=4096)

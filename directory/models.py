@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import links
-from core.models import TranslationTracked, Versioned
+from core.models import ChoiceLabels, TranslationTracked, Versioned
 
 
 class Country(Versioned):
@@ -50,7 +50,7 @@ class Country(Versioned):
         return locale.territories.get(self.region_code, "")
 
 
-class Organization(TranslationTracked, Versioned):
+class Organization(ChoiceLabels, TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government")
         MINISTRY = "ministry", _("Ministry")

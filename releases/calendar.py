@@ -35,7 +35,7 @@ def meetings_for(filterset):
 
 def meeting_event(meeting, request, host):
     release = meeting.release
-    url = request.build_absolute_uri(f"{release.get_absolute_url()}#meeting-{meeting.pk}")
+    url = request.build_absolute_uri(f"{release.get_absolute_url()}#{meeting.anchor}")
     kind = meeting.get_kind_display()
     officials = [
         f"{p.official.name} ({p.title})" if p.title else p.official.name
@@ -49,7 +49,7 @@ def meeting_event(meeting, request, host):
         url,
     ]
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{host}")
+    event.add("uid", f"{meeting.anchor}@{host}")
     event.add("dtstamp", release.updated_at)
     event.add("last-modified", release.updated_at)
     event.add("dtstart", meeting.date)

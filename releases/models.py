@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from core import links
-from core.models import TranslationTracked, Versioned
+from core.models import ChoiceLabels, TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
@@ -229,7 +229,7 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
-class Release(TranslationTracked, Versioned):
+class Release(ChoiceLabels, TranslationTracked, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -394,6 +394,11 @@ class Section(TranslationTracked, Versioned):
     def __str__(self):
         return self.heading or f"§{self.order}"
 
+    @property
+    def anchor(self):
+        """The section's id on its release's page."""
+        return f"section-{self.pk}"
+
     def save(self, *args, **kwargs):
         for name in ("body_ja", "body_en"):
             if getattr(self, name):
@@ -401,7 +406,7 @@ class Section(TranslationTracked, Versioned):
         super().save(*args, **kwargs)
 
 
-class Contact(TranslationTracked, Versioned):
+class Contact(ChoiceLabels, TranslationTracked, Versioned):
     """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
 
     class Role(models.TextChoices):
@@ -451,7 +456,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(TranslationTracked, Versioned):
+class Meeting(ChoiceLabels, TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral meeting")
         COURTESY_CALL = "courtesy_call", _("Courtesy call")
@@ -492,6 +497,17 @@ class Meeting(TranslationTracked, Versioned):
 
     def __str__(self):
         return self.title or f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
+
+    @property
+    def heading(self):
+        """What the release page calls the meeting: its title, else its kind."""
+        return self.title or self.get_kind_display()
+
+    @property
+    def anchor(self):
+        """The meeting's id on its release's page (a string: an integer in a template would
+        go through number formatting)."""
+        return f"meeting-{self.pk}"
 
 
 class MeetingParticipant(TranslationTracked, Versioned):
@@ -561,7 +577,7 @@ def public_links():
     return ReleaseAgreement.objects.filter(is_public("release__"))
 
 
-class Agreement(TranslationTracked, Versioned):
+class Agreement(ChoiceLabels, TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         MOU = "mou", _("MOU")
         MOC = "moc", _("MOC")
@@ -618,7 +634,7 @@ class Agreement(TranslationTracked, Versioned):
         return links.reverse("releases:agreement", slug=self.slug)
 
 
-class ReleaseAgreement(Versioned):
+class ReleaseAgreement(ChoiceLabels, Versioned):
     class Role(models.TextChoices):
         ANNOUNCES = "announces", _("Announces")
         MENTIONS = "mentions", _("Mentions")

@@ -133,8 +133,8 @@ class ReleaseDetailView(DetailView):
         )
 
     def machine_readable(self):
-        """(Open Graph and Twitter card tags, schema.org JSON-LD) of the release, as HTML for
-        the page's head: what crawlers and link previews read."""
+        """(description, Open Graph and Twitter card tags; schema.org JSON-LD) of the release,
+        as HTML for the page's head: what search engines, crawlers and link previews read."""
         context = {"release": self.object, "request": self.request}
         return tuple(
             mark_safe(get_template(name).render(context))  # noqa: S308 - escaped templates

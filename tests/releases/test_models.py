@@ -109,3 +109,16 @@ def test_deleting_an_agreement_that_releases_mention_is_refused():
     link = ReleaseAgreementFactory()
     with pytest.raises(ProtectedError):
         link.agreement.delete()
+
+
+def test_a_kind_reads_in_the_page_language_and_an_unknown_one_as_stored():
+    meeting = MeetingFactory(kind=Meeting.Kind.COURTESY_CALL, title_ja="", title_en="")
+    agreement = AgreementFactory(kind=Agreement.Kind.MOC)
+    with translation.override("en"):
+        assert meeting.get_kind_display() == meeting.heading == "Courtesy call"
+        english = agreement.get_kind_display()
+    with translation.override("ja"):
+        assert meeting.get_kind_display() == meeting.heading == "表敬訪問"
+        assert agreement.get_kind_display() != english
+    meeting.kind = "retired_kind"  # a value no longer among the choices
+    assert meeting.get_kind_display() == "retired_kind"

@@ -254,3 +254,15 @@ def test_structured_data_adds_no_query_per_part(client, release, django_assert_m
     with django_assert_max_num_queries(50) as many:
         client.get("/en/releases/dialogue/")
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_search_engines_read_the_lead_cut_at_160_characters_in_the_page_language(client):
+    ReleaseFactory(slug="long", lead_ja="首脳会合" * 60, lead_en="We met the minister. " * 20)
+    descriptions = {}
+    for language in ("ja", "en"):
+        soup = page(client, f"/{language}/releases/long/")
+        [tag] = soup.select('head meta[name="description"]')
+        descriptions[language] = tag["content"]
+    assert descriptions["ja"] == "首脳会合" * 39 + "首脳会…"
+    assert descriptions["en"].startswith("We met the minister. We met")
+    assert len(descriptions["en"]) == 160 and descriptions["en"].endswith("…")

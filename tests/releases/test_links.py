@@ -1,0 +1,55 @@
+"""`{% load links %}`: Django's `{% url %}` with its addresses remembered. What a reader sees
+must not change: the same addresses as Django's own tag, in the page's language, with the same
+errors."""
+
+import pytest
+from django.template import Context, TemplateSyntaxError, engines
+from django.test import RequestFactory
+from django.urls import NoReverseMatch
+from django.utils import translation
+
+TAGS = (
+    "{% url 'releases:list' %}|{% url 'releases:detail' 'a-release' %}|"
+    "{% url 'releases:country' code=code %}|{% url 'releases:official' slug=slug as there %}"
+    "[{{ there }}]|{% url 'admin:index' %}"
+)
+
+
+def render(source, **values):
+    return engines["django"].from_string(source).render(values)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_remembered_tag_gives_what_djangos_gives_in_each_language(language):
+    values = {"code": "kz", "slug": "o<fficial>"}
+    with translation.override(language):
+        ours = render("{% load links %}" + TAGS, **values)
+        djangos = render(TAGS, **values)
+        # Asked again, it still follows the language and the arguments.
+        again = render("{% load links %}" + TAGS, code="uz", slug="other")
+    assert ours == djangos
+    assert ours.startswith(f"/{language}/releases/|/{language}/releases/a-release/|")
+    assert f"/{language}/countries/uz/" in again and f"/{language}/officials/other/" in again
+
+
+def test_a_name_that_does_not_exist_fails_as_with_djangos_tag():
+    with pytest.raises(NoReverseMatch):
+        render("{% load links %}{% url 'releases:nowhere' %}")
+    # ... unless the address is only kept for later, as Django's tag allows.
+    assert render("{% load links %}{% url 'releases:nowhere' as there %}[{{ there }}]") == "[]"
+    with pytest.raises(TemplateSyntaxError):
+        render("{% load links %}{% url %}")
+
+
+def test_unhashable_arguments_are_reversed_by_djangos_tag():
+    # A list cannot be remembered; Django's tag turns it into text as it always did.
+    ours = render("{% load links %}{% url 'releases:country' code %}", code=["kz"])
+    assert ours == render("{% url 'releases:country' code %}", code=["kz"])
+    assert ours.endswith("/countries/%5B&#x27;kz&#x27;%5D/")
+
+
+def test_the_admin_namespace_of_the_request_is_kept():
+    request = RequestFactory().get("/admin/")
+    request.current_app = "admin"
+    template = engines["django"].engine.from_string("{% load links %}{% url 'admin:index' %}")
+    assert template.render(Context({"request": request})) == "/admin/"
