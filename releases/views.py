@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -126,6 +127,7 @@ class ReleaseDetailView(DetailView):
             related=related,
             previous=previous,
             next=following,
+            contents=contents(release, related),
             untranslated=untranslated,
             release_meta=meta,
             structured_data=structured_data,
@@ -148,6 +150,25 @@ class ReleaseDetailView(DetailView):
         countries = release.countries.all()
         related = public.for_countries(countries).exclude(pk=release.pk) if countries else []
         return list(related[:5]), public.before(release).first(), public.after(release).first()
+
+
+def contents(release, related):
+    """The release page's "On this page" list: [(anchor, label, [(anchor, label)])], its parts
+    in the order the page shows them (the meetings with each meeting under them). The anchors
+    are the ids the page gives those parts (releases/release_detail.html)."""
+    entries = []
+    if meetings := release.meetings.all():
+        entries.append(("meetings-title", _("Meetings"), [(m.anchor, m.heading) for m in meetings]))
+    entries += [(s.anchor, s.heading, ()) for s in release.sections.all() if s.heading]
+    if any(photo.meeting_id is None for photo in release.photos.all()):
+        entries.append(("photos-title", _("Photos"), ()))
+    if release.agreement_links.all():
+        entries.append(("agreements-title", _("Agreements"), ()))
+    if release.contacts.all():
+        entries.append(("contacts-title", _("Contact"), ()))
+    if related:
+        entries.append(("related-title", _("Related releases"), ()))
+    return entries
 
 
 class AgreementListView(ForgivingPaginationMixin, FilterView):

@@ -384,6 +384,40 @@ def test_a_release_shows_everything_it_reports(client):
     assert "今後も" in soup.select_one(".prose").text
 
 
+def test_on_this_page_lists_the_parts_in_page_order_and_each_link_lands_on_one(client):
+    release = full_release(slug="toc", meetings=2)
+    untitled, titled = release.meetings.all()
+    untitled.title_ja = untitled.title_en = ""
+    untitled.save()
+    titled.title_en = "Talks with the minister"
+    titled.save()
+    SectionFactory(release=release, heading_ja="", body_ja="<p>見出しのない節</p>")
+    release.save()  # a new content version
+    # A later release about the same country is related.
+    full_release(slug="later", published_at=tokyo(2025, 12, 23, 9))
+
+    soup = soup_of(client.get("/en/releases/toc/"))
+    toc = soup.select_one("nav.toc")
+    top = [(a.text, a["href"]) for a in toc.select(":scope > ol > li > a")]
+    assert [text for text, _href in top] == [
+        "Meetings",
+        "最後に",
+        "Photos",
+        "Agreements",
+        "Contact",
+        "Related releases",
+    ]
+    assert [a.text for a in toc.select("ol ol a")] == [
+        untitled.get_kind_display(),
+        "Talks with the minister",
+    ]
+    for link in toc.select("a"):
+        [target] = soup.select(f"[id='{link['href'].removeprefix('#')}']")
+        assert target.name != "nav"
+    japanese = soup_of(client.get("/ja/releases/toc/")).select_one("nav.toc > ol > li > a")
+    assert japanese.text == "会談"
+
+
 def test_agreements_keep_the_order_the_editor_entered_them_in_after_an_edit(client):
     """PostgreSQL writes an updated row anew at the end of its table: a list read without an
     order would then show the edited agreement last (and differently again after a restore)."""
