@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from core.cache import cached
+from core.cache import cached, prefetched_as_lists
 from core.pagination import CachedOrder, ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
@@ -101,10 +101,15 @@ class ReleaseDetailView(DetailView):
         return Release.objects.reachable().with_details()
 
     def get_object(self, queryset=None):
+        # The parts as lists, as the cache keeps them, for the preview too: the same page.
         if not self.shared:
-            return super().get_object(queryset)
+            return prefetched_as_lists([super().get_object(queryset)])[0]
         slug = self.kwargs["slug"]
-        found = cached("release", lambda: list(self.get_queryset().filter(slug=slug)[:1]), slug)
+
+        def find():
+            return prefetched_as_lists(list(self.get_queryset().filter(slug=slug)[:1]))
+
+        found = cached("release", find, slug)
         if not found:
             raise Http404
         return found[0]

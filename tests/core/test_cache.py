@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.http import http_date
 
-from core.cache import PageCacheMiddleware
+from core.cache import PageCacheMiddleware, prefetched_as_lists
 from releases.models import Release
 from tests.factories import (
     AgreementFactory,
@@ -457,3 +457,21 @@ def test_what_a_server_keeps_beside_the_shared_cache_stays_within_its_byte_budge
     near.put("v2", [("e", [1])], until)  # a new version: nothing of the old one is kept
     assert near.get("v2", "a", time.time()) is _MISSING
     assert near.bytes == len(pickle.dumps([1], pickle.HIGHEST_PROTOCOL))
+
+
+def test_a_release_kept_in_the_cache_holds_its_parts_as_lists_read_without_a_query(
+    django_assert_num_queries,
+):
+    release = ReleaseFactory(slug="kept")
+    meeting = MeetingFactory(release=release)
+    MeetingParticipantFactory(meeting=meeting, official=OfficialFactory(name_en="Tokayev"))
+    [fetched] = prefetched_as_lists(list(Release.objects.filter(pk=release.pk).with_details()))
+    copy = pickle.loads(pickle.dumps(fetched))  # noqa: S301 - what the test pickled
+    with django_assert_num_queries(0):
+        [kept_meeting] = copy.meetings.all()
+        [participation] = kept_meeting.participations.all()
+        assert participation.official.name_en == "Tokayev"
+        assert isinstance(copy.sections.all(), list) and copy.sections.all() == []
+    # Nothing reads it as a queryset by mistake: that would be a query per request.
+    with pytest.raises(AttributeError):
+        copy.meetings.filter(pk=meeting.pk)
