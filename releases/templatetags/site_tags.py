@@ -179,6 +179,23 @@ def render_each(context, items, template_name, name, *parts, fields=""):
 
 
 @register.simple_tag(takes_context=True)
+def agreement_cards(context, links):
+    """A release's agreements (its ReleaseAgreement links, read) as cards
+    (includes/agreement_card.html). A card shows the agreement and whether the release only
+    mentions it: the same on every release that links the agreement so, hence rendered once
+    per content version, language, agreement and role for every server."""
+    rows = _Lazy(list(links), [])
+    cards = _render_each(
+        context,
+        rows,
+        "includes/agreement_card.html",
+        "link",
+        lambda link: (link.agreement_id, link.role),
+    )
+    return mark_safe("".join(cards))  # noqa: S308 - rendered templates, escaped there
+
+
+@register.simple_tag(takes_context=True)
 def release_items(context, releases, lead="all"):
     """The releases as list items (includes/release_item.html), each rendered once per content
     version and language for every server. `lead`: "all" shows every lead, "first" the first

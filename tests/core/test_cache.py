@@ -171,6 +171,37 @@ def test_without_the_page_cache_an_official_page_costs_no_query_the_second_time(
     assert b"Summit with Kazakhstan" in second.content
 
 
+def test_an_agreement_card_is_rendered_once_for_the_releases_that_link_it_alike(
+    client, site, settings
+):
+    """A card shows the agreement and whether the release only mentions it: the same on every
+    release linking it so. A second release reuses it; an edit reaches both at once."""
+    settings.PAGE_CACHE = False
+    agreement = site.agreement_links.get().agreement
+    other = ReleaseFactory(slug="follow-up")
+    ReleaseAgreementFactory(release=other, agreement=agreement)
+    mentioning = ReleaseFactory(slug="mentions-it")
+    ReleaseAgreementFactory(release=mentioning, agreement=agreement, role="mentions")
+
+    def card(slug):
+        response = client.get(f"/en/releases/{slug}/")
+        rendered = "includes/agreement_card.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        return rendered, html[
+            html.index('<ul class="cards">') : html.index("</ul>", html.index('<ul class="cards">'))
+        ]
+
+    rendered, first = card("summit")
+    assert rendered
+    assert card("follow-up") == (False, first)  # the same card, from the cache
+    rendered, mentioned = card("mentions-it")
+    assert rendered and "Mentioned" in mentioned and "Mentioned" not in first
+    agreement.title_en = "Lithium MOU, amended"
+    agreement.save()
+    for slug in ("summit", "follow-up", "mentions-it"):
+        assert "Lithium MOU, amended" in card(slug)[1]
+
+
 def test_link_previews_and_structured_data_name_the_address_the_page_was_asked_at(
     client, site, settings
 ):

@@ -107,6 +107,30 @@ def test_pages_declare_their_language_and_link_their_twin(client, language):
         assert switch["href"] == expected_twin
 
 
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_the_main_navigation_marks_the_section_of_each_page(client, settings, page_cache):
+    """The navigation is shared by every page of a kind (rendered once per version): the
+    marker still follows the page."""
+    settings.PAGE_CACHE = page_cache
+    full_release(slug="marked")
+    expected = {
+        "/en/releases/": "Releases",
+        "/en/releases/marked/": "Releases",
+        "/en/countries/": "Countries",
+        "/en/countries/kz/": "Countries",
+        "/en/agreements/": "Agreements",
+        "/en/": None,
+        "/en/releases/marked/?page=1": "Releases",
+    }
+    for _round in range(2):
+        for path, section in expected.items():
+            current = soup_of(client.get(path)).select(".site-nav [aria-current]")
+            assert [a.text for a in current] == ([section] if section else []), path
+    missing = client.get("/en/nowhere/")
+    assert missing.status_code == 404
+    assert BeautifulSoup(missing.content, "html.parser").select(".site-nav [aria-current]") == []
+
+
 def test_the_language_switch_of_a_missing_page_leads_home(client):
     response = client.get("/en/no-such-page/")
     assert response.status_code == 404
