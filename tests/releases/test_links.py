@@ -53,3 +53,12 @@ def test_the_admin_namespace_of_the_request_is_kept():
     request.current_app = "admin"
     template = engines["django"].engine.from_string("{% load links %}{% url 'admin:index' %}")
     assert template.render(Context({"request": request})) == "/admin/"
+
+
+def test_the_remembered_static_tag_gives_what_djangos_gives(settings):
+    source = "{% static 'css/site.css' %}|{% static path as there %}[{{ there }}]"
+    ours = render("{% load static links %}" + source, path="js/site.js")
+    assert ours == render("{% load static %}" + source, path="js/site.js")
+    assert ours.startswith(settings.STATIC_URL)
+    settings.STATIC_URL = "/elsewhere/"  # a changed setting is followed, as by Django's tag
+    assert render("{% load static links %}{% static 'css/site.css' %}").startswith("/elsewhere/")
