@@ -167,6 +167,10 @@ class ForgivingPaginationMixin:
     # filters (1 to 3 ms of planning and reading on PostgreSQL). Longer lists, or 0, are read
     # page by page.
     order_cached_up_to = 0
+    # A page of a list read through its index keeps its ids, once read, per content version
+    # (like the count): the database walks the index to a deep page's offset once, not on every
+    # request (PostgreSQL: 1 to 3 ms at page 200). Not for searches: every one is different.
+    page_ids_cached = False
 
     def count_key(self):
         """What the counts of this list depend on (with the content version): the address
@@ -191,6 +195,9 @@ class ForgivingPaginationMixin:
         except ValueError:
             number = 1
         page = paginator.page(max(1, min(number, paginator.num_pages)))
+        if self.page_ids_cached and isinstance(page.object_list, QuerySet):
+            ids = CachedOrder(page.object_list, "page-ids", *self.count_key(), page.number)
+            page.object_list = ids[:]
         if requested and requested != str(page.number):
             self.page_note = _("There is no page “%(requested)s”: this is page %(number)s.") % {
                 "requested": requested[:20],

@@ -54,6 +54,12 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
         data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
         return 10_000 if any(data.values()) and not data.get("q") else 0
 
+    @property
+    def page_ids_cached(self):
+        """Each page of a list read through its index keeps its ids (a search does not)."""
+        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
+        return not data.get("q")
+
     def paginate_queryset(self, queryset, page_size):
         paged = self.filterset.paged(queryset, count_key=self.count_key())
         return super().paginate_queryset(paged, page_size)

@@ -130,6 +130,28 @@ def test_without_the_page_cache_the_list_reads_its_aggregates_from_the_cache(
     assert b"Summit with Kazakhstan" in second.content
 
 
+def test_without_the_page_cache_a_page_of_the_whole_list_costs_no_query_the_second_time(
+    client, site, settings, django_assert_num_queries
+):
+    """The whole list is read a page at a time through its index; each page keeps its ids per
+    content version, so a deep page's second request walks no index."""
+    settings.PAGE_CACHE = False
+    for n in range(45):
+        ReleaseFactory(
+            slug=f"older-{n}", published_at=site.published_at - datetime.timedelta(days=n + 1)
+        )
+    first = client.get("/en/releases/?page=3")
+    with django_assert_num_queries(0):
+        second = client.get("/en/releases/?page=3")
+    assert second.content == first.content
+    page_two = client.get("/en/releases/?page=2").content.decode()
+    assert "/en/releases/older-19/" in page_two and "/en/releases/older-18/" not in page_two
+    # A change: the ids are read again, and the pages move.
+    ReleaseFactory(slug="newest", published_at=timezone.now() - datetime.timedelta(minutes=1))
+    page_two = client.get("/en/releases/?page=2").content.decode()
+    assert "/en/releases/older-18/" in page_two and "/en/releases/older-38/" not in page_two
+
+
 @pytest.mark.parametrize("path", ["/ja/agreements/", "/en/agreements/?country=KZ"])
 def test_without_the_page_cache_the_agreements_register_costs_no_query_the_second_time(
     client, site, settings, django_assert_num_queries, path
