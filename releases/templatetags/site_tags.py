@@ -52,8 +52,9 @@ def default_url(context):
 
 
 # The same text cleans to the same HTML: a process remembers the sections it showed last
-# (cleaning one takes some 15 µs; a release page shows several on every request).
-_sanitized = lru_cache(maxsize=1024)(sanitize_html)
+# (cleaning one takes some 15 µs; a release page shows several on every request). 256 texts:
+# the sections of the few dozen releases read most, a few MB at most.
+_sanitized = lru_cache(maxsize=256)(sanitize_html)
 
 
 @register.filter
