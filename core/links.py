@@ -8,13 +8,15 @@ renders. The answer depends only on what the key holds: the name and arguments, 
 language (`i18n_patterns`), the script prefix and the URLconf; a test changing ROOT_URLCONF
 empties the memory, as Django does with its own URL caches. A page's address in the other
 language (`translate`, for `hreflang` and the language switch) resolves the path and reverses
-it again: some 150 microseconds, remembered the same way, for the most recent addresses.
+it again: some 150 microseconds, remembered the same way, for the most recent addresses. A
+static file's address is remembered by path until the static settings change.
 """
 
 from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.urls import reverse as django_reverse
 from django.utils.translation import get_language
@@ -46,8 +48,17 @@ def translate(url, language):
     return _translate(url, language, get_language(), get_script_prefix(), get_urlconf())
 
 
+@lru_cache(maxsize=1024)
+def static(path):
+    """`django.templatetags.static.static(path)`, remembered: a file's hashed address comes
+    from the manifest read at start-up."""
+    return django_static(path)
+
+
 @receiver(setting_changed)
 def _forget(setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"):
         _reverse.cache_clear()
         _translate.cache_clear()
+    if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT"):
+        static.cache_clear()

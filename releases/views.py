@@ -46,19 +46,22 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return Release.objects.published().with_related()
 
+    def filters(self):
+        """The list's valid filters ({} when none is given)."""
+        return getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
+
     @property
     def order_cached_up_to(self):
         """A filtered list (one country's releases, one year's) keeps its order (see
         ForgivingPaginationMixin); the whole list is read a page at a time through its index,
         at 1,000 releases as at 100,000, and a search (every one different) by its rank."""
-        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
+        data = self.filters()
         return 10_000 if any(data.values()) and not data.get("q") else 0
 
     @property
     def page_ids_cached(self):
         """Each page of a list read through its index keeps its ids (a search does not)."""
-        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset.is_bound else {}
-        return not data.get("q")
+        return not self.filters().get("q")
 
     def paginate_queryset(self, queryset, page_size):
         paged = self.filterset.paged(queryset, count_key=self.count_key())

@@ -4,14 +4,10 @@ The same tags as Django's, with the same arguments, `as` form and errors; `{% lo
 puts them in place of Django's in that template (after `static`). A page asks for the same
 dozen addresses on every request: Django's `url` reverses each (some 15 µs), this one looks it
 up by name, arguments, language, namespace and URLconf (`core.links.reverse`); a static file's
-address (its hashed name, from the manifest read at start-up) is remembered by path.
+address is remembered by path (`core.links.static`).
 """
 
-from functools import lru_cache
-
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template import defaulttags
 from django.templatetags import static as django_static
 from django.urls import NoReverseMatch
@@ -54,20 +50,9 @@ def url(parser, token):
     return URLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
-@lru_cache(maxsize=1024)
-def _static(path):
-    return django_static.static(path)
-
-
-@receiver(setting_changed)
-def _forget(setting, **kwargs):
-    if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT"):
-        _static.cache_clear()
-
-
 class StaticNode(django_static.StaticNode):
     def url(self, context):
-        return _static(self.path.resolve(context))
+        return links.static(self.path.resolve(context))
 
 
 @register.tag
