@@ -47,3 +47,19 @@ def test_debug_on_runs_with_the_development_key():
     result = start(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_a_management_command_without_a_key_says_what_is_missing():
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed program
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("manage.py: DJANGO_DEBUG is off: DJANGO_SECRET_KEY must be")
+    assert "Traceback" not in result.stderr
