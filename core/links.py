@@ -10,12 +10,17 @@ empties the memory, as Django does with its own URL caches. A page's address in 
 language (`translate`, for `hreflang` and the language switch) resolves the path and reverses
 it again: some 150 microseconds, remembered the same way, for the most recent addresses. A
 static file's address is remembered by path until the static settings change.
+
+Dates are remembered the same way (`date`): Django's `date` filter reads the language's formats
+and walks the format string on every call (25 µs for a day, 50 for a moment with its time
+zone); the text depends only on the value, its time zone, the format and the language.
 """
 
 from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.urls import reverse as django_reverse
@@ -55,6 +60,17 @@ def static(path):
     return django_static(path)
 
 
+@lru_cache(maxsize=4096)
+def _date(value, tzinfo, fmt, language):
+    return defaultfilters.date(value, fmt)
+
+
+def date(value, fmt=None):
+    """Django's `date` filter of a date, time or datetime (as the template gives it, in the
+    current time zone), remembered."""
+    return _date(value, getattr(value, "tzinfo", None), fmt, get_language())
+
+
 @receiver(setting_changed)
 def _forget(setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"):
@@ -62,3 +78,4 @@ def _forget(setting, **kwargs):
         _translate.cache_clear()
     if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT"):
         static.cache_clear()
+    _date.cache_clear()  # formats, time zones, languages: any of them

@@ -98,6 +98,13 @@ class OrderedRows:
         self.source, self._ids, self._marks = source, list(columns[0]), columns[1:]
         self._rows = None
 
+    @classmethod
+    def of(cls, queryset, ids):
+        """The rows of `queryset` (or of a function returning it, called only when the rows
+        are read) with the ids `ids`, in that order: a short list whose ids are kept (a
+        release's related releases), rendered from cached fragments without a query."""
+        return cls(CachedOrder(queryset), [ids])
+
     def marked(self):
         """Each row's pk and marks, without reading the rows."""
         names = list(self.source.marks)

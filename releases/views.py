@@ -1,6 +1,7 @@
 import re
 from functools import cache
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
@@ -14,7 +15,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.cache import cached, prefetched_as_lists
-from core.pagination import CachedOrder, ForgivingPaginationMixin, first_page_query
+from core.pagination import CachedOrder, ForgivingPaginationMixin, OrderedRows, first_page_query
 from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
@@ -107,7 +108,7 @@ class ReleaseDetailView(DetailView):
     shared = True
 
     def get_queryset(self):
-        return Release.objects.reachable().with_details()
+        return Release.objects.reachable().with_details().defer(*SEARCH_COLUMNS)
 
     def get_object(self, queryset=None):
         # The parts as lists, as the cache keeps them, for the preview too: the same page.
@@ -128,15 +129,19 @@ class ReleaseDetailView(DetailView):
         if release.status == Release.Status.WITHDRAWN:  # its page shows nothing else
             return super().get_context_data(**kwargs)
         if self.shared:
-            related, previous, following = cached("neighbours", self.neighbours, release.pk)
+            related_ids, previous, following = cached("neighbours", self.neighbours, release.pk)
             untranslated = cached("untranslated", lambda: shown_in_japanese(release), release.pk)
             # Absolute addresses: per host and scheme, as the page is.
             where = (self.request.scheme, self.request.get_host())
             head = cached("release-head", self.machine_readable, release.pk, *where)
         else:
-            related, previous, following = self.neighbours()
+            related_ids, previous, following = self.neighbours()
             untranslated, head = shown_in_japanese(release), self.machine_readable()
         meta, structured_data = head
+        # Their items come from the cache ({% render_each %}): the rows are read only if not.
+        related = OrderedRows.of(
+            lambda: Release.objects.published().defer(*SEARCH_COLUMNS), related_ids
+        )
         return super().get_context_data(
             related=related,
             previous=previous,
@@ -158,12 +163,29 @@ class ReleaseDetailView(DetailView):
         )
 
     def neighbours(self):
-        """(up to 5 releases about the same countries, the previous release, the next one)."""
+        """(the ids of up to 5 releases about the same countries, the previous release and the
+        next one as a `Neighbour` or None): small to keep, quick to read back."""
         release = self.object
         public = Release.objects.published().defer(*SEARCH_COLUMNS)
         countries = release.countries.all()
-        related = public.for_countries(countries).exclude(pk=release.pk) if countries else []
-        return list(related[:5]), public.before(release).first(), public.after(release).first()
+        related = public.for_countries(countries).exclude(pk=release.pk) if countries else None
+        ids = list(related.values_list("pk", flat=True)[:5]) if related is not None else []
+        return (
+            ids,
+            Neighbour.of(public.before(release).first()),
+            Neighbour.of(public.after(release).first()),
+        )
+
+
+class Neighbour(NamedTuple):
+    """The previous or the next release, as its link shows it."""
+
+    url: str
+    title: str
+
+    @classmethod
+    def of(cls, release):
+        return cls(release.get_absolute_url(), release.title) if release else None
 
 
 def contents(release, related):

@@ -1,14 +1,17 @@
-"""`{% url %}` and `{% static %}` with their addresses remembered.
+"""`{% url %}`, `{% static %}` and `|date`, with what they make remembered.
 
 The same tags as Django's, with the same arguments, `as` form and errors; `{% load links %}`
 puts them in place of Django's in that template (after `static`). A page asks for the same
 dozen addresses on every request: Django's `url` reverses each (some 15 µs), this one looks it
 up by name, arguments, language, namespace and URLconf (`core.links.reverse`); a static file's
-address is remembered by path (`core.links.static`).
+address is remembered by path (`core.links.static`). The `date` filter is Django's, its text
+remembered by value, time zone, format and language (`core.links.date`).
 """
 
+import datetime
+
 from django import template
-from django.template import defaulttags
+from django.template import defaultfilters, defaulttags
 from django.templatetags import static as django_static
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
@@ -58,3 +61,13 @@ class StaticNode(django_static.StaticNode):
 @register.tag
 def static(parser, token):
     return StaticNode.handle_token(parser, token)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value, arg=None):
+    if isinstance(value, datetime.date | datetime.time):
+        try:
+            return links.date(value, arg)
+        except TypeError:  # a format that cannot be a key
+            pass
+    return defaultfilters.date(value, arg)

@@ -2,11 +2,13 @@
 must not change: the same addresses as Django's own tag, in the page's language, with the same
 errors."""
 
+import datetime
+
 import pytest
 from django.template import Context, TemplateSyntaxError, engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch
-from django.utils import translation
+from django.utils import timezone, translation
 
 TAGS = (
     "{% url 'releases:list' %}|{% url 'releases:detail' 'a-release' %}|"
@@ -62,3 +64,27 @@ def test_the_remembered_static_tag_gives_what_djangos_gives(settings):
     assert ours.startswith(settings.STATIC_URL)
     settings.STATIC_URL = "/elsewhere/"  # a changed setting is followed, as by Django's tag
     assert render("{% load static links %}{% static 'css/site.css' %}").startswith("/elsewhere/")
+
+
+DATES = (
+    "{{ moment|date }}|{{ moment|date:'c' }}|{{ moment|date:'N j, Y, H:i e' }}|{{ day|date }}|"
+    "{{ day|date:'D' }}|{{ empty|date }}|{{ text|date }}"
+)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_remembered_date_filter_gives_what_djangos_gives(language):
+    moment = datetime.datetime(2025, 12, 18, 23, 30, tzinfo=datetime.UTC)
+    values = {"moment": moment, "day": datetime.date(2025, 12, 19), "empty": None, "text": "x"}
+    with translation.override(language):
+        ours = render("{% load links %}" + DATES, **values)
+        assert ours == render(DATES, **values)
+        # In Tokyo (the site's time zone) that moment is already the 19th; elsewhere it is not,
+        # and the same instant remembered for Tokyo must not be shown there.
+        with timezone.override("America/New_York"):
+            there = render("{% load links %}" + DATES, **values)
+            assert there == render(DATES, **values)
+    assert ours != there
+    day = {"ja": "2025年12月19日", "en": "19 December 2025"}[language]
+    assert ours.startswith(f"{day}|2025-12-19T08:30:00+09:00|")
+    assert there.startswith(f"{day.replace('19', '18', 1)}|2025-12-18T18:30:00-05:00|")
