@@ -26,7 +26,9 @@ Settings, all optional (environment variables):
                       migrated and its synthetic rows are replaced (other rows are left alone)
   BENCH_REDIS_URL     a Redis database for the cache (steps 3 and 4 are skipped without one);
                       keys get a prefix of their own, nothing is flushed
-  BENCH_SECONDS       seconds per page and step (5)
+  BENCH_SECONDS       seconds of one measurement of a page or of its yardstick (2)
+  BENCH_ROUNDS        rounds: each page is measured once a round, between two measurements
+                      of the yardstick, and its figure is the median of its rounds (3)
   BENCH_LOAD_SECONDS  seconds of load on the two app servers (60)
   BENCH_CONCURRENCY   client threads of that load (4)
   BENCH_SEED          seed for the generated data (1)
@@ -64,6 +66,7 @@ SETTINGS = (
     "BENCH_DATABASE_URL",
     "BENCH_REDIS_URL",
     "BENCH_SECONDS",
+    "BENCH_ROUNDS",
     "BENCH_LOAD_SECONDS",
     "BENCH_CONCURRENCY",
     "BENCH_SEED",
@@ -360,31 +363,61 @@ def reproduce_command():
     return " ".join(["make bench", *given])
 
 
-def pages_against(port, reference, targets, seconds, log):
-    """req/s of each target on one server (one client), with its ratio to the reference path
-    measured just before and just after it (their mean): the machine's speed drifts during a
-    run, and a page is compared with the yardstick of its own minutes. Returns
-    ({path: (req/s, ratio)}, [every req/s of the reference])."""
+def pages_against(port, reference, targets, seconds, rounds, log):
+    """req/s of each target on one server (one client), as a share of the reference path.
+
+    The machine's speed drifts during a run, and another tenant can slow it for a few seconds:
+    each round measures every target once, between two measurements of the reference, and the
+    page's ratio in that round is to the mean of those two. A page's figures are the medians of
+    its rounds, so one disturbed measurement does not decide the result. Returns
+    ({path: Figures}, [every req/s of the reference])."""
     check(port, Target("reference", reference), log)
-    bases = [measure(port, [reference], seconds).rate]
-    results = {}
     for target in targets:
         check(port, target, log)
-        rate = measure(port, [target.path], seconds).rate
-        bases.append(measure(port, [reference], seconds).rate)
-        results[target.path] = (rate, rate / ((bases[-2] + bases[-1]) / 2))
-        print(f"  {target.label}: {rate:.1f} req/s ({results[target.path][1]:.0%})", flush=True)
-    return results, bases
+    bases = [measure(port, [reference], seconds).rate]
+    samples = {target.path: [] for target in targets}
+    for round_ in range(1, rounds + 1):
+        for target in targets:
+            rate = measure(port, [target.path], seconds).rate
+            bases.append(measure(port, [reference], seconds).rate)
+            samples[target.path].append((rate, rate / ((bases[-2] + bases[-1]) / 2)))
+            print(
+                f"  round {round_}/{rounds}, {target.label}: {rate:.1f} req/s "
+                f"({samples[target.path][-1][1]:.0%})",
+                flush=True,
+            )
+    return {path: Figures.of(rates) for path, rates in samples.items()}, bases
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A page's median req/s and median ratio over its rounds, and the ratios' range."""
+
+    rate: float
+    ratio: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, samples):
+        ratios = [ratio for _rate, ratio in samples]
+        return cls(
+            statistics.median(rate for rate, _ratio in samples),
+            statistics.median(ratios),
+            min(ratios),
+            max(ratios),
+        )
+
+    def marked(self, goal):
+        """'58% ✓ (≥50%; rounds 54–60%)': the median, whether it meets the goal, the range."""
+        rounds = f"rounds {self.low * 100:.0f}–{self.high:.0%}"
+        if goal is None:
+            return f"{self.ratio:.0%} ({rounds})"
+        return f"{self.ratio:.0%} {'✓' if self.ratio >= goal else '✗'} (≥{goal:.0%}; {rounds})"
 
 
 def spread(rates):
     return f"{min(rates):.0f}–{max(rates):.0f} req/s (median {statistics.median(rates):.0f})"
-
-
-def mark(ratio, goal):
-    if goal is None:
-        return f"{ratio:.0%}"
-    return f"{ratio:.0%} {'✓' if ratio >= goal else '✗'} (≥{goal:.0%})"
 
 
 def staff_and_publication(env, a, b):
@@ -506,36 +539,40 @@ def report(context, rows, nginx_rows, load_lines):
         f"{context['releases']:,} synthetic releases ({context['public']:,} public) on "
         f"{context['vendor']}, generated in {context['generation']}; cache: {context['cache']}. "
         f"gunicorn, one sync worker, DEBUG off, one client (Python, same machine), "
-        f"{context['seconds']} s per page. Machine: {os.cpu_count()} CPUs, "
+        f"{context['rounds']} rounds of {context['seconds']} s per page. Machine: {os.cpu_count()} CPUs, "
         f"{platform.python_implementation()} {platform.python_version()}, {platform.system()}, "
         f"load average {context['load']} (before, after: other work on the machine slows every "
         f"figure); commit {context['revision']}.",
         "",
         f"The yardstick: a bare Django view rendering a 20-item list from constants through a "
-        f"template, measured before and after each page (each page's ratio is to the mean of "
-        f"those two): {context['bare_off']} in the page-cache-off run, {context['bare_on']} "
+        f"template, measured before and after each page in each round (the page's ratio in a "
+        f"round is to the mean of those two; the table gives the median of the rounds, and "
+        f"their range in brackets): {context['bare_off']} in the page-cache-off run, {context['bare_on']} "
         f"in the page-cache-on run.",
         "",
         "| Page | URL | cache off req/s | cache off / bare | cache on req/s | cache on / bare |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    for target, (off, off_ratio), (on, on_ratio) in rows:
+    for target, off, on in rows:
         lines.append(
-            f"| {target.label} | `{target.path}` | {off:.1f} | "
-            f"{mark(off_ratio, TARGETS_OFF.get(target.kind))} | {on:.1f} | "
-            f"{mark(on_ratio, TARGET_ON)} |"
+            f"| {target.label} | `{target.path}` | {off.rate:.1f} | "
+            f"{off.marked(TARGETS_OFF.get(target.kind))} | {on.rate:.1f} | "
+            f"{on.marked(TARGET_ON)} |"
         )
     if nginx_rows:
         lines += [
             "",
             f"Through deploy/nginx.conf in front of two gunicorn servers (nginx's page cache); "
-            f"nginx serving a static file, before and after each page: {context['static']}.",
+            f"nginx serving a static file, before and after each page in each round: "
+            f"{context['static']}.",
             "",
             "| Page | via nginx req/s | / nginx static file |",
             "|---|---:|---:|",
         ]
-        for target, rate, ratio in nginx_rows:
-            lines.append(f"| {target.label} | {rate:.1f} | {mark(ratio, TARGET_NGINX)} |")
+        for target, figures in nginx_rows:
+            lines.append(
+                f"| {target.label} | {figures.rate:.1f} | {figures.marked(TARGET_NGINX)} |"
+            )
     if load_lines:
         lines += ["", "Two app servers behind nginx, sharing the database, Redis and media:", ""]
         lines += load_lines
@@ -545,13 +582,17 @@ def report(context, rows, nginx_rows, load_lines):
 
 def main():
     releases = setting("BENCH_RELEASES", 10000)
-    seconds = setting("BENCH_SECONDS", 5.0)
+    seconds = setting("BENCH_SECONDS", 2.0)
+    rounds = setting("BENCH_ROUNDS", 3)
     load_seconds = setting("BENCH_LOAD_SECONDS", 60.0)
     concurrency = setting("BENCH_CONCURRENCY", 4)
     seed = setting("BENCH_SEED", 1)
     database_url = setting("BENCH_DATABASE_URL", "")
     redis_url = setting("BENCH_REDIS_URL", "")
 
+    if rounds < 1 or seconds <= 0:
+        print("BENCH_ROUNDS must be 1 or more and BENCH_SECONDS above 0.", file=sys.stderr)
+        return 2
     workdir = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     running = []
 
@@ -589,7 +630,9 @@ def main():
         for label, page_cache in (("off", "0"), ("on", "1")):
             print(f"Page cache {label}: one worker, one client", flush=True)
             server = start({**env, "DJANGO_PAGE_CACHE": page_cache}, f"cache-{label}")
-            measured[label] = pages_against(server.port, reference, targets, seconds, server.log)
+            measured[label] = pages_against(
+                server.port, reference, targets, seconds, rounds, server.log
+            )
             stop(server)
         rows = [(t, measured["off"][0][t.path], measured["on"][0][t.path]) for t in targets]
 
@@ -601,14 +644,10 @@ def main():
             proxy = start_nginx(config, port)
             running.append(proxy)
             print("Through nginx, two app servers", flush=True)
-            static_file = Target("static file", "/static/css/site.css")
-            check(port, static_file, None)
-            statics = [measure(port, [static_file.path], seconds).rate]
-            for target in targets:
-                check(port, target, None)
-                rate = measure(port, [target.path], seconds).rate
-                statics.append(measure(port, [static_file.path], seconds).rate)
-                nginx_rows.append((target, rate, rate / ((statics[-2] + statics[-1]) / 2)))
+            through, statics = pages_against(
+                port, "/static/css/site.css", targets, seconds, rounds, None
+            )
+            nginx_rows = [(target, through[target.path]) for target in targets]
             static = spread(statics)
             print(f"{load_seconds:g} s of load from {concurrency} clients", flush=True)
             mix = [t.path for t in targets] + [f"/ja/releases/?page={n}" for n in range(2, 60)]
@@ -632,6 +671,7 @@ def main():
                 "generation": generation,
                 "cache": "Redis" if redis_url else "local memory",
                 "seconds": f"{seconds:g}",
+                "rounds": rounds,
                 "bare_off": spread(measured["off"][1]),
                 "bare_on": spread(measured["on"][1]),
                 "static": static,
