@@ -44,8 +44,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# gunicorn (DEBUG off) over 10,000 generated releases in a throwaway site; prints req/s and
-# p50/p99 per page and writes bench/results/latest.md. Settings: see bench/bench.py (BENCH_*).
+# gunicorn (DEBUG off) over 10,000 generated releases in a throwaway site; prints each page's
+# req/s as a share of a bare view measured around it (median of rounds) and writes
+# bench/results/latest.md. Settings: see bench/bench.py (BENCH_*).
 locks:
 	uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 -c requirements.lock -o requirements-dev.lock

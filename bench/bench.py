@@ -539,16 +539,17 @@ def report(context, rows, nginx_rows, load_lines):
         f"{context['releases']:,} synthetic releases ({context['public']:,} public) on "
         f"{context['vendor']}, generated in {context['generation']}; cache: {context['cache']}. "
         f"gunicorn, one sync worker, DEBUG off, one client (Python, same machine), "
-        f"{context['rounds']} rounds of {context['seconds']} s per page. Machine: {os.cpu_count()} CPUs, "
-        f"{platform.python_implementation()} {platform.python_version()}, {platform.system()}, "
+        f"{context['rounds']} rounds of {context['seconds']} s per page. Machine: "
+        f"{os.cpu_count()} CPUs, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()}, "
         f"load average {context['load']} (before, after: other work on the machine slows every "
         f"figure); commit {context['revision']}.",
         "",
         f"The yardstick: a bare Django view rendering a 20-item list from constants through a "
         f"template, measured before and after each page in each round (the page's ratio in a "
         f"round is to the mean of those two; the table gives the median of the rounds, and "
-        f"their range in brackets): {context['bare_off']} in the page-cache-off run, {context['bare_on']} "
-        f"in the page-cache-on run.",
+        f"their range in brackets): {context['bare_off']} in the page-cache-off run, "
+        f"{context['bare_on']} in the page-cache-on run.",
         "",
         "| Page | URL | cache off req/s | cache off / bare | cache on req/s | cache on / bare |",
         "|---|---|---:|---:|---:|---:|",
