@@ -14,8 +14,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from releases.filters import ReleaseFilter
+from releases.grams import search_terms
 from releases.models import Release
-from releases.search import search_terms
 
 from . import limits
 from .mail import alert_message, already_subscribed_message, confirmation_message

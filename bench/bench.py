@@ -151,7 +151,7 @@ def site_environment(workdir, database_url, redis_url):
     env.update(
         REDIS_URL=redis_url,
         DJANGO_CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(6)}",
-        DJANGO_BENCH_REFERENCE="1",
+        DJANGO_SETTINGS_MODULE="bench.settings",  # routes the yardstick (bench/urls.py)
         DJANGO_DEBUG="0",
         DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),

@@ -1,5 +1,6 @@
 """The benchmark's yardstick: a bare Django view rendering a 20-item list from constants
-through a template. Routed only with DJANGO_BENCH_REFERENCE=1 (bench/bench.py sets it)."""
+through a template. Routed only by bench/urls.py (the
+benchmark's settings, bench/settings.py)."""
 
 import datetime
 

@@ -167,8 +167,6 @@ PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 # How long browsers and shared proxies may keep a public page (and serve it stale while they
 # fetch it again): never past the next scheduled publication.
 HTTP_CACHE_SECONDS = int(os.environ.get("DJANGO_HTTP_CACHE_SECONDS", "60"))
-# `make bench` only: routes its reference view (bench/reference.py). Never in production.
-BENCH_REFERENCE = env_bool("DJANGO_BENCH_REFERENCE", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

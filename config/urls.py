@@ -57,8 +57,3 @@ urlpatterns += i18n_patterns(
 urlpatterns += [
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", photo_file, name="media")
 ]
-
-if settings.BENCH_REFERENCE:
-    from bench.reference import bare_list
-
-    urlpatterns += [path("bench/bare/", bare_list)]

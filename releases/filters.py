@@ -22,8 +22,9 @@ from core.cache import cached
 from core.pagination import first_page_query
 from directory.models import Country, Official
 
+from .grams import search_terms
 from .models import Agreement, Release
-from .search import TitleFirst, search_terms
+from .search import TitleFirst
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
 EARLIEST = datetime.date(1900, 1, 1)

@@ -17,8 +17,8 @@ from core.models import ChoiceLabels, TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
+from .grams import GramsField, exact_gram, gram, search_terms
 from .richtext import EDITOR_EXTENSIONS, sanitize_html
-from .search import GramsField, exact_gram, gram, search_terms
 
 
 def _local_midnight(day):

@@ -18,37 +18,19 @@ receivers in `releases.signals` call it on commit, whoever saves.
 """
 
 import html
-import json
 import re
-import unicodedata
 
-from django.db import models
-from django.db.models import Lookup, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from core.cache import cached
 from directory.models import Country, Official, Organization
 
-MAX_TERMS = 8
-MAX_QUERY_LENGTH = 200
+from .grams import grams, normalise
+from .models import Agreement, Meeting, Release
+
 BATCH_SIZE = 500
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAG = re.compile(r"<[^>]*>")
-
-
-def normalise(text):
-    """Text as it is stored for search and as visitors' words are compared with it."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return " ".join(_CONTROL.sub(" ", text).split())
-
-
-def search_terms(words):
-    """The distinct normalised words of a query, at most MAX_TERMS of them."""
-    terms = []
-    for term in normalise(str(words or "")[:MAX_QUERY_LENGTH]).split():
-        if term not in terms:
-            terms.append(term)
-    return terms[:MAX_TERMS]
 
 
 # An agreement's kind by the names readers use for it, in both languages: "MOU" finds releases
@@ -58,54 +40,6 @@ KIND_WORDS = {
     "moc": ["MOC", "協力覚書", "Memorandum of Cooperation"],
     "other": [],
 }
-
-
-class GramsField(models.Field):
-    """`grams()` of the search text: an integer array on PostgreSQL, where a GIN index reads
-    it; NULL on other databases, which have no such index and match the text itself."""
-
-    def db_type(self, connection):
-        return "integer[]" if connection.vendor == "postgresql" else "text"
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        return list(value or []) if connection.vendor == "postgresql" else None
-
-    def to_python(self, value):
-        # Serialized rows (history versions, fixtures) hold it as text: "[1, 2]" or "None".
-        if isinstance(value, str):
-            return None if value == "None" else json.loads(value)
-        return value
-
-
-@GramsField.register_lookup
-class HasGrams(Lookup):
-    """`search_grams__has=[gram(word), ...]`: every one of them is in the array (PostgreSQL)."""
-
-    lookup_name = "has"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @> {rhs}::integer[]", [*lhs_params, *rhs_params]
-
-
-def _code(char):
-    # Characters beyond the Basic Multilingual Plane share one code in pairs; the substring
-    # match that always accompanies the grams weeds out what they let through.
-    point = ord(char)
-    return point if point < 0x10000 else 0xFFFF
-
-
-def gram(word):
-    """The integer of a word of one or two characters in `grams()`.
-
-    A character is its code point (below 0x110000); a pair packs its two codes into 32 bits,
-    which puts it above every code point (the first is at least 0x21), stored as a signed int.
-    """
-    if len(word) == 1:
-        return ord(word)
-    packed = _code(word[0]) << 16 | _code(word[1])
-    return packed - (1 << 32) if packed >= 1 << 31 else packed
 
 
 class TitleFirst:
@@ -138,22 +72,6 @@ class TitleFirst:
         if stop > titled:
             rows += self.others[max(start - titled, 0) : stop - titled]
         return rows
-
-
-def exact_gram(word):
-    """Whether `gram(word)` stands for `word` alone: true but for pairs of characters beyond
-    the Basic Multilingual Plane, which share their code."""
-    return len(word) == 1 or all(ord(char) < 0x10000 for char in word)
-
-
-def grams(text):
-    """Every character and pair of adjacent characters of normalised `text`, as sorted integers;
-    none with whitespace, which a search word never contains."""
-    found = set()
-    for word in text.split():
-        found.update(map(ord, word))
-        found.update(gram(word[i : i + 2]) for i in range(len(word) - 1))
-    return sorted(found)
 
 
 def _plain(text):
@@ -216,8 +134,6 @@ def refresh_search_text(releases):
     saved, and for the releases that show an official, organisation or agreement that changed.
     A few queries per 500 releases; `updated_at` is left alone.
     """
-    from .models import Agreement, Meeting, Release
-
     if hasattr(releases, "values_list"):
         ids = list(releases.values_list("pk", flat=True))
     else:
@@ -248,8 +164,6 @@ def releases_showing(obj):
     """The releases whose search text includes `obj`'s names: an Official, Organization,
     Agreement or Country. Refresh them when it changes:
     `refresh_search_text(releases_showing(official))`."""
-    from .models import Agreement, Release
-
     if isinstance(obj, Official):
         shown = Q(meetings__participations__official=obj) | Q(agreements__signatories=obj)
     elif isinstance(obj, Organization):

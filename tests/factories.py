@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from directory.models import Country, Official, Organization, Post
+from releases.grams import grams
 from releases.models import (
     Agreement,
     Contact,
@@ -18,7 +19,6 @@ from releases.models import (
     Section,
 )
 from releases.renditions import make_renditions
-from releases.search import grams
 
 
 def country(code):

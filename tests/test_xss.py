@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import models
-from django.urls import NoReverseMatch, get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from releases.models import Release
@@ -212,37 +212,19 @@ def public_pages(releases, lang):
 
 
 def feed_urls():
-    """Feeds, when they exist: every URL name mentioning 'feed' that takes no argument."""
-    urls = []
-    for name in get_resolver().reverse_dict:
-        if isinstance(name, str) and "feed" in name:
-            try:
-                urls.append(reverse(name))
-            except NoReverseMatch:
-                continue
-    for namespace in ("releases", "feeds"):
-        for name in ("feed", "rss", "atom"):
-            try:
-                urls.append(reverse(f"{namespace}:{name}"))
-            except NoReverseMatch:
-                continue
-    return sorted(set(urls))
+    """The feeds, reversed without a safety net: a feed whose name stops resolving fails."""
+    return [reverse("feeds:rss"), reverse("feeds:atom")]
 
 
 def machine_urls():
-    found = []
-    for name in [
+    names = [
         "api:release-list",
         "api:meeting-list",
         "api:agreement-list",
         "api:official-list",
         "api:country-list",
-    ]:
-        try:
-            found.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return found
+    ]
+    return [reverse(name) for name in names]
 
 
 def body_of(response):
@@ -286,19 +268,14 @@ def test_payloads_keep_xml_and_json_surfaces_well_formed(client, chunk):
     for i, payload in enumerate(payloads):
         build(payload, chunk * CHUNK + i)
     refresh_search_text(Release.objects.all())
-    try:
-        index = reverse("sitemap")
-    except NoReverseMatch:
-        index = None
-    if index:
-        response = client.get(index)
-        assert response.status_code == 200
-        parse_xml(response.content)
-        for section in re.findall(r"<loc>https?://[^/]+(/[^<]+)</loc>", response.content.decode()):
-            section_response = client.get(section)
-            root = parse_xml(section_response.content)
-            for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
-                assert not re.sub(r"\s", "", loc.text).lower().startswith(BAD_SCHEMES)
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    parse_xml(response.content)
+    for section in re.findall(r"<loc>https?://[^/]+(/[^<]+)</loc>", response.content.decode()):
+        section_response = client.get(section)
+        root = parse_xml(section_response.content)
+        for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
+            assert not re.sub(r"\s", "", loc.text).lower().startswith(BAD_SCHEMES)
     for address in machine_urls():
         response = client.get(address)
         assert response.status_code == 200, address

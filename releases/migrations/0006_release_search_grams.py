@@ -1,6 +1,6 @@
 from django.db import migrations
 
-import releases.search
+import releases.grams
 
 # The trigram index of migration 0002 serves words of three characters or more; this GIN index
 # over each release's characters and character pairs serves the shorter ones (releases.search).
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="release",
             name="search_grams",
-            field=releases.search.GramsField(editable=False, null=True),
+            field=releases.grams.GramsField(editable=False, null=True),
         ),
         migrations.RunPython(fill_grams, drop_index, elidable=False),
     ]

@@ -5,15 +5,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from releases.grams import gram, grams, normalise, search_terms
 from releases.models import Agreement, Release
-from releases.search import (
-    gram,
-    grams,
-    normalise,
-    refresh_search_text,
-    releases_showing,
-    search_terms,
-)
+from releases.search import refresh_search_text, releases_showing
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
