@@ -300,3 +300,34 @@ def test_each_english_input_says_it_is_behind(staff_client, translated, committe
     assert help_text.startswith("Older than the Japanese")
     assert soup.select_one("#id_meetings-0-place_en")["data-english"] == "missing"
     assert not soup.select_one("#id_title_en").has_attr("data-english")
+
+
+def test_the_counting_migration_finds_the_missing_english_of_existing_releases():
+    """Migration 0010 carries its own copy of the rule: it finds the same missing texts, in the
+    same order, as the release's own status does (without the times, which rows had no marks
+    for then)."""
+    import importlib
+
+    from django.apps import apps
+
+    from releases.translation_status import Gap, release_gaps
+
+    migration = importlib.import_module("releases.migrations.0010_count_translation_gaps")
+    release = ReleaseFactory(title_ja="日本語だけの題", title_en="", subtitle_ja="副題")
+    SectionFactory(release=release, heading_ja="見出し", heading_en="")
+    meeting = MeetingFactory(release=release, summary_ja="会談した。", summary_en="")
+    MeetingParticipantFactory(meeting=meeting, title_ja="大臣", title_en="")
+    type(release).objects.filter(pk=release.pk).update(english_missing=0, translation_gaps=[])
+
+    migration.count_gaps(apps, None)
+
+    release.refresh_from_db()
+    expected = [
+        {**g.as_data(), "ja_at": None, "en_at": None}
+        for g in release_gaps(type(release).objects.with_details().get(pk=release.pk))
+    ]
+    assert release.translation_gaps == expected
+    assert release.english_missing == len(expected) > 0
+    with override("en"):
+        labels = [Gap.from_data(g).label for g in release.translation_gaps]
+    assert "Title" in labels and "Body section 1: Heading" in labels
