@@ -10,11 +10,16 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.checks.security.base import _check_secret_key as is_strong_secret_key
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def is_strong_secret_key(key):
+    """The rule of Django's `check --deploy` (security.W009), which has no public function:
+    50+ characters, 5+ different ones, not a key Django generated for development."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")
 
 
 def env_bool(name, default):
@@ -37,8 +42,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-laptop-only-key-never-use-in-production"  # noqa: S105
 elif not DEBUG and not is_strong_secret_key(SECRET_KEY):
-    # Django's own test of a key (check --deploy only warns): 50+ characters, 5+ different
-    # ones, not a generated development key. Signed cookies and password resets rest on it.
+    # check --deploy only warns about a weak key; signed cookies and password resets rest on it.
     raise ImproperlyConfigured(
         "DJANGO_DEBUG is off: DJANGO_SECRET_KEY must be a random string of at least 50 "
         "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."

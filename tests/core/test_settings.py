@@ -34,8 +34,14 @@ def test_a_server_without_django_debug_is_not_in_debug():
 
 @pytest.mark.parametrize(
     "key",
-    [None, "", "django-insecure-laptop-only-key-never-use-in-production", "short-but-random-8f3a"],
-    ids=["missing", "empty", "development key", "short"],
+    [
+        None,
+        "",
+        "django-insecure-laptop-only-key-never-use-in-production",
+        "short-but-random-8f3a",
+        "abab" * 20,
+    ],
+    ids=["missing", "empty", "development key", "short", "four characters"],
 )
 def test_a_server_without_debug_refuses_to_start_without_a_real_key(key):
     result = start(**({} if key is None else {"DJANGO_SECRET_KEY": key}))
@@ -63,3 +69,28 @@ def test_a_management_command_without_a_key_says_what_is_missing():
     assert result.returncode == 1
     assert result.stderr.startswith("manage.py: DJANGO_DEBUG is off: DJANGO_SECRET_KEY must be")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        secrets.token_urlsafe(50),
+        "django-insecure-" + secrets.token_urlsafe(50),
+        "x" * 60,
+        secrets.token_urlsafe(20),
+    ],
+    ids=["random", "development", "one character", "short"],
+)
+def test_the_start_up_key_rule_is_the_rule_of_check_deploy(settings, key):
+    """Our start-up check agrees with Django's own warning about weak keys (security.W009),
+    which it reimplements because Django offers it only as a check."""
+    from django.core.checks import run_checks
+
+    from config.settings import is_strong_secret_key
+
+    settings.SECRET_KEY = key
+    warned = any(
+        m.id == "security.W009"
+        for m in run_checks(include_deployment_checks=True, tags=["security"])
+    )
+    assert is_strong_secret_key(key) is not warned
