@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logins.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -246,13 +247,14 @@ LOGIN_URL = "admin:login"
 # Three limits, counted over the cool-off:
 # - account + address: 5. Someone guessing one person's password from one place gets 5 tries;
 #   the person, mistyping at their desk, is locked out alone (from that address alone).
-# - account, from any address: 20. Guessing from many places (a botnet) stops too. Attempts
-#   refused during a lockout are not counted, so one address adds at most 5: locking a
-#   colleague out everywhere takes four addresses, not one person in the office.
+# - account, from any address: 20. Guessing from many places (a botnet) stops too.
 # - address, for any account: 30. Stops one place spraying a common password over many names.
-#   The whole office shares one address, though, so this limit stops only names that have not
-#   logged in from that address in the last 90 days: guessing names from the office cannot
-#   lock colleagues out, and each name guessed still meets the first two limits.
+# The last two do not apply to a person signing in from a known place: an address where this
+# account logged in within the last 90 days (the whole office shares one), or a browser that
+# holds this account's known-device cookie (signed, HttpOnly, set at each login, 90 days). So
+# nobody can lock a colleague out from elsewhere; from their usual desk or browser only their
+# own 5 count, while a guesser from a new place without the cookie stays stopped, even with
+# the right password. Attempts refused during a lockout are not counted.
 # Administrators unlock in the admin (Access attempts: delete the rows) or with
 # `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` (all).
 AUTHENTICATION_BACKENDS = [
