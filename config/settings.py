@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.logins.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.DatabaseOutageMiddleware",
@@ -270,6 +274,18 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.logins.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
+
+# Second factor (django-otp; core/second_factor.py): after the password, a code from an
+# authenticator app (TOTP) or one of ten recovery codes. Required, where DJANGO_REQUIRE_2FA is on
+# (the default with debug off), of everyone who may publish (the Publishers group has this
+# permission, and superusers have every one); a person without a device sets one up before the
+# admin opens. With debug on (a laptop) it is optional: anyone may set one up, and then gives its
+# codes. An administrator resets a lost device: Users, action "Reset second factor".
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
+REQUIRE_2FA_FOR = "releases.publish_release"
+OTP_TOTP_ISSUER = "JOGMEC news releases"
+# Administrators reset devices; none of them needs to see another person's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # New releases are issued by this organisation (its slug) unless the editor chooses another.
 PRESSROOM_ISSUER_SLUG = os.environ.get("PRESSROOM_ISSUER_SLUG", "jogmec")
