@@ -31,10 +31,10 @@ def _required(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 
-def log_in(client, username, password="pw-for-tests", language="en"):
+def log_in(client, username, password=None, language="en"):
     return client.post(
         reverse("admin:login"),
-        {"username": username, "password": password, "next": ADMIN},
+        {"username": username, "password": password or "pw-for-tests", "next": ADMIN},
         HTTP_ACCEPT_LANGUAGE=language,
     )
 
@@ -74,7 +74,7 @@ def test_a_publisher_without_a_device_is_sent_to_set_one_up_before_the_admin(cli
         assert response.redirect_chain[-1][0].startswith(SET_UP)
     page = client.get(SET_UP).content.decode()
     assert 'src="data:image/svg+xml' in page  # the QR code, drawn here
-    assert "https://" not in re.search(r'<img[^>]+>', page)[0]
+    assert "https://" not in re.search(r"<img[^>]+>", page)[0]
     codes = set_up_device(client)
     assert len(codes) == 10
     assert client.get(ADMIN).status_code == 200
