@@ -158,6 +158,8 @@ def site_environment(workdir, database_url, redis_url):
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",
+        # Its staff step logs in with a password alone, as a script (no authenticator app).
+        DJANGO_REQUIRE_2FA="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
         # Files are sent by Django (publication checked per file), so that server B's answer

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -93,7 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logins.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.DatabaseOutageMiddleware",
@@ -248,13 +253,14 @@ LOGIN_URL = "admin:login"
 # Three limits, counted over the cool-off:
 # - account + address: 5. Someone guessing one person's password from one place gets 5 tries;
 #   the person, mistyping at their desk, is locked out alone (from that address alone).
-# - account, from any address: 20. Guessing from many places (a botnet) stops too. Attempts
-#   refused during a lockout are not counted, so one address adds at most 5: locking a
-#   colleague out everywhere takes four addresses, not one person in the office.
+# - account, from any address: 20. Guessing from many places (a botnet) stops too.
 # - address, for any account: 30. Stops one place spraying a common password over many names.
-#   The whole office shares one address, though, so this limit stops only names that have not
-#   logged in from that address in the last 90 days: guessing names from the office cannot
-#   lock colleagues out, and each name guessed still meets the first two limits.
+# The last two do not apply to a person signing in from a known place: an address where this
+# account logged in within the last 90 days (the whole office shares one), or a browser that
+# holds this account's known-device cookie (signed, HttpOnly, set at each login, 90 days). So
+# nobody can lock a colleague out from elsewhere; from their usual desk or browser only their
+# own 5 count, while a guesser from a new place without the cookie stays stopped, even with
+# the right password. Attempts refused during a lockout are not counted.
 # Administrators unlock in the admin (Access attempts: delete the rows) or with
 # `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` (all).
 AUTHENTICATION_BACKENDS = [
@@ -270,6 +276,18 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.logins.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
+
+# Second factor (django-otp; core/second_factor.py): after the password, a code from an
+# authenticator app (TOTP) or one of ten recovery codes. Required, where DJANGO_REQUIRE_2FA is on
+# (the default with debug off), of everyone who may publish (the Publishers group has this
+# permission, and superusers have every one); a person without a device sets one up before the
+# admin opens. With debug on (a laptop) it is optional: anyone may set one up, and then gives its
+# codes. An administrator resets a lost device: Users, action "Reset second factor".
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
+REQUIRE_2FA_FOR = "releases.publish_release"
+OTP_TOTP_ISSUER = "JOGMEC news releases"
+# Administrators reset devices; none of them needs to see another person's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # New releases are issued by this organisation (its slug) unless the editor chooses another.
 PRESSROOM_ISSUER_SLUG = os.environ.get("PRESSROOM_ISSUER_SLUG", "jogmec")

@@ -18,6 +18,7 @@ urlpatterns = [
         admin.site.admin_view(set_translation_mode),
         name="translation_mode",
     ),
+    path("admin/second-factor/", include("core.urls")),
     path("admin/", admin.site.urls),
     # The admin's language switch (set_language): the admin has no language prefix.
     path("i18n/", include("django.conf.urls.i18n")),

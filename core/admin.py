@@ -4,9 +4,11 @@ from contextlib import nullcontext
 
 import reversion
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.auth import get_permission_codename
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -17,11 +19,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 from reversion.utils import mute_signals
 
+from . import second_factor
 from .history import compare, restore
 from .locking import VersionLockForm, VersionLockFormSet
 
@@ -198,3 +203,25 @@ class LockedVersionAdmin(VersionAdmin):
             "diffs": compare(old, new),
         }
         return TemplateResponse(request, "admin/history_compare.html", context)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_lazy("Reset second factor"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        second_factor.reset(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person sets up a new second factor at their next login.",
+                "%(count)d people set up a new second factor at their next login.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )

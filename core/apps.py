@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Site operations")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import second_factor
+
+        user_logged_in.connect(second_factor.logged_in, dispatch_uid="core-second-factor")

@@ -14,14 +14,17 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-# A colleague who logged in from an address within this period is not stopped by that
-# address's limit (only by their own).
+# Where a person signed in before is a known place: the address, for this long, or the browser,
+# which keeps a signed cookie naming the account (OWASP's "device cookies") as long again.
 KNOWN_ADDRESS = datetime.timedelta(days=90)
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_SALT = "core.logins.known-device"
 
 
 class LoginGuard(AxesDatabaseHandler):
     """Axes counts failures per account and address (AXES_LOCKOUT_PARAMETERS) against
-    AXES_FAILURE_LIMIT; this adds a limit per account and a limit per address, each its own."""
+    AXES_FAILURE_LIMIT; this adds a limit per account and a limit per address, each its own,
+    which do not stop a person signing in from a known place."""
 
     def get_failures(self, request, credentials=None):
         failures = super().get_failures(request, credentials)
@@ -32,19 +35,60 @@ class LoginGuard(AxesDatabaseHandler):
 
     def wider_limit_reached(self, request, credentials):
         username = get_client_username(request, credentials)
+        if known_device(request) == username:
+            return False
         address = request.axes_ip_address
         recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
         limits = settings.LOGIN_FAILURE_LIMITS
-        if _failures(recent.filter(username=username)) >= limits["account"]:
-            return True
+        reached = (
+            _failures(recent.filter(username=username)) >= limits["account"]
+            or _failures(recent.filter(ip_address=address)) >= limits["address"]
+        )
         return (
-            _failures(recent.filter(ip_address=address)) >= limits["address"]
+            reached
             and not AccessLog.objects.filter(
                 username=username,
                 ip_address=address,
                 attempt_time__gte=timezone.now() - KNOWN_ADDRESS,
             ).exists()
         )
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        request.known_device_username = user.get_username()
+
+
+def known_device(request):
+    """The account this browser signed into last, from its signed cookie; None if it has none
+    (or one that is forged or too old)."""
+    return request.get_signed_cookie(
+        KNOWN_DEVICE_COOKIE,
+        default=None,
+        salt=KNOWN_DEVICE_SALT,
+        max_age=KNOWN_ADDRESS.total_seconds(),
+    )
+
+
+class KnownDeviceMiddleware:
+    """Gives the browser of each successful login its known-device cookie (LoginGuard)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        username = getattr(request, "known_device_username", None)
+        if username:
+            response.set_signed_cookie(
+                KNOWN_DEVICE_COOKIE,
+                username,
+                salt=KNOWN_DEVICE_SALT,
+                max_age=int(KNOWN_ADDRESS.total_seconds()),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 def _failures(attempts):

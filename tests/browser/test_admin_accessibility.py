@@ -4,8 +4,10 @@ modes, and with an autocomplete box open."""
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from directory.models import Country, Official, Organization
@@ -228,3 +230,61 @@ def test_the_lists_and_the_release_form_pass_axe_in_english_at_1280_and_in_japan
     paths = release_forms(staff_site) + [path for path in lists() if "?" in path]
     pairings = [("en", 1280), ("ja", 390)]
     assert check_all(admin_page, browser, live_server.url, staff_site, pairings, paths) == {}
+
+
+def check_second_factor(browser, base, width, language, username):
+    """A publisher's first login where a second factor is required: the set-up page (and with a
+    wrong code), the recovery codes; then the code page of a later login (and with a wrong code)."""
+    User.objects.create_user(username, password="pw-for-tests", is_staff=True).user_permissions.add(
+        Permission.objects.get(codename="publish_release")
+    )
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page = context.new_page()
+    found = {}
+
+    def log_in():
+        page.goto(f"{base}/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pw-for-tests")
+        page.click("input[type=submit]")
+        expect(page.locator("#id_code")).to_be_visible()
+
+    def wrong_code():
+        page.fill("#id_code", "000000")
+        page.click("input[type=submit]")
+        expect(page.locator(".errorlist")).to_be_visible()
+
+    log_in()
+    check(page, found, "second factor set-up")
+    wrong_code()
+    check(page, found, "second factor set-up, wrong code")
+    device = TOTPDevice.objects.get(user__username=username)
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")
+    page.click("input[type=submit]")
+    expect(page.locator(".second-factor-codes li")).to_have_count(10)
+    check(page, found, "recovery codes")
+    page.click(".second-factor-logout button")
+    log_in()
+    check(page, found, "second factor code")
+    wrong_code()
+    check(page, found, "second factor code, wrong code")
+    context.close()
+    return found
+
+
+def test_the_second_factor_pages_pass_axe_in_both_languages_at_1280_and_390(
+    live_server, browser, settings, countries
+):
+    settings.REQUIRE_2FA = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the right code straight after a wrong one
+    found = {}
+    for language in ["ja", "en"]:
+        for width in [1280, 390]:
+            here = check_second_factor(
+                browser, live_server.url, width, language, f"pub-{language}-{width}"
+            )
+            found |= {f"{language} {width} {label}": problems for label, problems in here.items()}
+    assert found == {}

@@ -1,6 +1,6 @@
 """The admin login resists guessing: limits per account and address, per account, per address
-(without locking out an office that shares one address), a message in both languages, and an
-administrator's unlock."""
+(without locking anyone out of a place they signed in from before: their address or their
+browser), a message in both languages, and an administrator's unlock."""
 
 import pytest
 from axes.models import AccessAttempt
@@ -61,11 +61,51 @@ def test_one_address_cannot_lock_an_account_out_everywhere(client, people):
     assert logged_in(log_in(client, "alice", address=ELSEWHERE))
 
 
-def test_guessing_one_account_from_many_addresses_locks_it_everywhere(client, people):
+def test_guessing_one_account_from_many_addresses_locks_it_at_new_places(client, people):
     for n in range(4):
         guess(client, "alice", 5, address=f"192.0.2.{n + 1}")
     assert log_in(client, "alice", address=ELSEWHERE).status_code == 429
     assert logged_in(log_in(client, "bob", address=ELSEWHERE))
+
+
+def test_a_thousand_guesses_from_a_hundred_addresses_do_not_lock_the_owner_out(
+    client, django_user_model, settings
+):
+    django_user_model.objects.create_user("publisher", password="right-publisher-9", is_staff=True)
+    assert logged_in(log_in(client, "publisher"))  # their usual desk, an earlier day
+    device = client.cookies["known_device"]
+    assert device["httponly"]
+    assert device["max-age"] == 90 * 24 * 3600
+    client.logout()
+    client.cookies.clear()
+
+    for n in range(100):
+        guess(client, "publisher", 10, address=f"198.18.{n // 50}.{n % 50 + 1}")
+
+    assert logged_in(log_in(client, "publisher"))  # from their usual address
+    client.logout()
+    client.cookies.clear()
+    guesser = log_in(client, "publisher", address="192.0.2.99")  # the right password, new place
+    assert guesser.status_code == 429
+    assert "_auth_user_id" not in client.session
+    client.cookies["known_device"] = device.value  # their own laptop, on a hotel's network
+    assert logged_in(log_in(client, "publisher", address="192.0.2.99"))
+
+
+def test_a_known_device_cookie_opens_no_other_account(client, people):
+    assert logged_in(log_in(client, "alice"))
+    client.logout()
+    for n in range(4):
+        guess(client, "bob", 5, address=f"192.0.2.{n + 1}")
+    assert log_in(client, "bob", address=ELSEWHERE).status_code == 429  # alice's browser
+    client.cookies["known_device"] = "bob:forged"
+    assert log_in(client, "bob", address=ELSEWHERE).status_code == 429
+
+
+def test_the_known_device_cookie_is_secure_where_sessions_are(client, people, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    assert logged_in(log_in(client, "alice"))
+    assert client.cookies["known_device"]["secure"]
 
 
 def test_spraying_names_from_one_address_stops_new_names_but_not_colleagues(
