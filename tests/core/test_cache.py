@@ -16,7 +16,6 @@ from django.utils.http import http_date
 
 from core import cache as seam
 from core.cache import PageCacheMiddleware
-from releases.models import Release
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
