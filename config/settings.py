@@ -127,6 +127,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The content version and lifetime for {% cache %} (core/cache.py).
+                "core.cache.context",
             ],
         },
     },

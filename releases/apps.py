@@ -13,4 +13,4 @@ class ReleasesConfig(AppConfig):
         from .models import Release
 
         signals.connect()
-        watch(self, schedule=Release.objects.publication_moments)
+        watch(self, schedule=Release.objects.publication_moments, followed=signals.FOLLOWED)

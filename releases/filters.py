@@ -6,10 +6,8 @@ the page says which were ignored and why. Feeds and the API reuse `ReleaseFilter
 """
 
 import calendar
-import copy
 import datetime
 import re
-from functools import cached_property
 
 import django_filters
 from django import forms
@@ -18,7 +16,6 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import cached
 from core.pagination import first_page_query
 from directory.models import Country, Official
 
@@ -60,12 +57,7 @@ class CountryCodesField(forms.Field):
         codes = super().clean(value)
         if not codes:
             return []
-        # From the cache (a list filtered by country reads these on every request).
-        countries = cached(
-            "countries-by-code",
-            lambda: {c.code: c for c in Country.objects.filter(code__in=codes)},
-            *sorted(codes),
-        )
+        countries = {c.code: c for c in Country.objects.filter(code__in=codes)}
         unknown = [code for code in codes if code not in countries]
         if unknown:
             raise forms.ValidationError(
@@ -114,38 +106,6 @@ def date_in_range(value):
             "out_of_range",
             {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
         )
-
-
-class LazyTitleFirst(TitleFirst):
-    """TitleFirst whose pages are read when iterated, and whose `ids()` reads only the ids of a
-    page's releases: what a page needs when their cards are cached (`{% release_items %}`)."""
-
-    def __getitem__(self, window):
-        return TitleFirstPage(self, window)
-
-
-class TitleFirstPage:
-    def __init__(self, results, window):
-        self.results, self.window = results, window
-
-    @cached_property
-    def rows(self):
-        return TitleFirst.__getitem__(self.results, self.window)
-
-    def ids(self):
-        narrow = copy.copy(self.results)
-        narrow.titled = narrow.titled.values_list("pk", flat=True)
-        narrow.others = narrow.others.values_list("pk", flat=True)
-        return list(TitleFirst.__getitem__(narrow, self.window))
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self):
-        return len(self.rows)
-
-    def __getitem__(self, index):
-        return self.rows[index]
 
 
 class ReleaseFilterForm(forms.Form):
@@ -218,10 +178,9 @@ class ReleaseFilter(ExplainedFilterSet):
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
 
-    def paged(self, results, count_key):
+    def paged(self, results):
         """`results` (this filter's `qs`) for a paginator: for a search of one word, as a
-        TitleFirst, which fetches each page without ranking every match first (`count_key`:
-        what its count of title matches is cached by, with the content version)."""
+        TitleFirst, which fetches each page without ranking every match first."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return results
         terms = search_terms(self.form.cleaned_data.get("q"))
@@ -233,7 +192,7 @@ class ReleaseFilter(ExplainedFilterSet):
                 base = self.filters[name].filter(base, value)
         titled = base.filter(search_title__contains=terms[0])
         others = results.exclude(search_title__contains=terms[0])
-        return LazyTitleFirst(results, titled, others, count_key)
+        return TitleFirst(results, titled, others)
 
     def filter_country(self, queryset, name, value):
         return queryset.for_countries(value)

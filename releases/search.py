@@ -22,7 +22,6 @@ import re
 
 from django.db.models import Prefetch, Q
 
-from core.cache import cached
 from directory.models import Country, Official, Organization
 
 from .grams import grams, normalise
@@ -48,18 +47,16 @@ class TitleFirst:
 
     Ordering by rank reads every matching row before the first page can be shown: at 100,000
     releases a common word matches nearly all of them (1 to 2 s). Here each part is walked in
-    publication order, so a page reads about as many rows as it shows. How many have the word
-    in their title is counted once per content version (core.cache), as the total is.
+    publication order, so a page reads about as many rows as it shows.
 
     `matches` are the search results (the other filters applied), `titled` the releases with
     the word in their title (the same filters, without the search), `others` the matches
-    without it in their title; `count_key` what the count of `titled` is cached by. Django's
-    Paginator takes it like a queryset.
+    without it in their title. Django's Paginator takes it like a queryset.
     """
 
-    def __init__(self, matches, titled, others, count_key):
+    def __init__(self, matches, titled, others):
         order = ("-published_at", "-id")
-        self.matches, self.count_key = matches, count_key
+        self.matches = matches
         self.titled, self.others = titled.order_by(*order), others.order_by(*order)
 
     def count(self):
@@ -67,7 +64,7 @@ class TitleFirst:
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
-        titled = cached("title-count", self.titled.count, *self.count_key)
+        titled = self.titled.count()
         rows = list(self.titled[start : min(stop, titled)]) if start < titled else []
         if stop > titled:
             rows += self.others[max(start - titled, 0) : stop - titled]

@@ -16,10 +16,13 @@ This module also defines the publishing workflow's own signals, for apps above t
 to act on; releases imports none of their receivers.
 """
 
+import threading
+
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
 
+from core.cache import content_changed
 from directory.models import Country, Official, Organization
 
 from . import renditions
@@ -51,8 +54,10 @@ class _PendingRefresh:
         self.release_ids = set()
         self.meeting_ids = set()
         self.shown = {}  # (model, pk) -> releases_showing() of that row, evaluated on commit
+        self.done = False
 
     def __call__(self):
+        self.done = True
         ids, self.release_ids = self.release_ids, set()
         meeting_ids, self.meeting_ids = self.meeting_ids, set()
         shown, self.shown = self.shown, {}
@@ -66,23 +71,86 @@ class _PendingRefresh:
             refresh_translation_status(sorted(ids))
 
 
+# Per thread, the batch of the transaction in progress. One left by a transaction that rolled
+# back is reused by the next, which registers it again (refreshing a few more rows is harmless).
+_pending = threading.local()
+
+
 def _mark(release_ids=(), meeting_ids=(), shown=None):
-    connection = transaction.get_connection()
-    batch = next(
-        (
-            callback
-            for _savepoints, callback, _robust in reversed(connection.run_on_commit)
-            if isinstance(callback, _PendingRefresh)
-        ),
-        None,
-    )
-    batch = batch or _PendingRefresh()
+    batch = getattr(_pending, "batch", None)
+    if batch is None or batch.done:
+        batch = _pending.batch = _PendingRefresh()
     batch.release_ids.update(i for i in release_ids if i is not None)
     batch.meeting_ids.update(i for i in meeting_ids if i is not None)
     if shown is not None:
         batch.shown[(type(shown), shown.pk)] = releases_showing(shown)
     # Outside a transaction this runs it at once; inside, when the outermost one commits.
     transaction.on_commit(batch)
+
+
+# What the public sees of a release, and so of its parts: a published one (a scheduled one too:
+# its moment bounds how long pages are cached) or a withdrawn one (its page shows the notice).
+# A change to a draft leaves the public caches as they are.
+SEEN = (Release.Status.PUBLISHED, Release.Status.WITHDRAWN)
+# Per thread, the releases about to be saved that the public saw before the save (unpublished
+# by it: the row no longer says so).
+_seen_before = threading.local()
+
+
+def _seen(**lookup):
+    return Release.objects.filter(status__in=SEEN, **lookup).exists()
+
+
+def _release_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk and instance.status not in SEEN and _seen(pk=instance.pk):
+        _seen_before.ids = {*getattr(_seen_before, "ids", ()), instance.pk}
+
+
+def _release_saved_or_deleted(sender, instance, using, **kwargs):
+    ids = getattr(_seen_before, "ids", set())
+    was_seen = instance.pk in ids
+    ids.discard(instance.pk)
+    if instance.status in SEEN or was_seen:
+        content_changed(using)
+
+
+def _release_row_changed(sender, instance, using, **kwargs):
+    """A section, meeting, participant, photo, contact or agreement link changed."""
+    if isinstance(instance, MeetingParticipant):
+        seen = _seen(meetings=instance.meeting_id)
+    else:
+        seen = _seen(pk=instance.release_id)
+    if seen:
+        content_changed(using)
+
+
+def _release_links_changed(sender, instance, action, using, **kwargs):
+    """A release's countries or agreements, or a meeting's participants, added or removed."""
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Release):
+        seen = instance.status in SEEN
+    elif isinstance(instance, Meeting):
+        seen = _seen(pk=instance.release_id)
+    else:  # from the shared side (a country, an agreement, an official): shown anyway
+        seen = True
+    if seen:
+        content_changed(using)
+
+
+# The models whose changes are public only when their release is (`core.signals.watch` leaves
+# them to the receivers above); the rest of the app (agreements, their parties and signatories)
+# is shared and public.
+FOLLOWED = (
+    Release,
+    Section,
+    Meeting,
+    MeetingParticipant,
+    Photo,
+    Contact,
+    ReleaseAgreement,
+    Release.countries.through,
+)
 
 
 def _release_part_changed(sender, instance, **kwargs):
@@ -169,3 +237,11 @@ def connect():
             _agreement_names_changed, sender=through, dispatch_uid=f"search-{through}"
         )
     post_save.connect(_photo_saved, sender=Photo, dispatch_uid="renditions-photo")
+    pre_save.connect(_release_saving, sender=Release, dispatch_uid="cache-release")
+    post_save.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
+    post_delete.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
+    for model in (Section, Meeting, MeetingParticipant, Photo, Contact, ReleaseAgreement):
+        post_save.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
+        post_delete.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
+    for through in (Release.countries.through, MeetingParticipant, ReleaseAgreement):
+        m2m_changed.connect(_release_links_changed, sender=through, dispatch_uid=f"cache-{through}")

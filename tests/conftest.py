@@ -160,3 +160,10 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def no_cache(settings):
+    """Every request from scratch (as just after a change): what query counts are taken with."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PAGE_CACHE = False

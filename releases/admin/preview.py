@@ -20,7 +20,6 @@ class ReleasePreviewView(ReleaseDetailView):
 
     template_name = "admin/releases/release/preview.html"
     pk_url_kwarg = "object_id"
-    shared = False  # drafts, read afresh: nothing from or into the shared cache
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
