@@ -94,9 +94,7 @@ def test_every_staff_admin_of_the_project_keeps_typed_work():
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_a_release_save_that_keeps_failing_comes_back_with_everything_typed(
-    staff_client, language
-):
+def test_a_release_save_that_keeps_failing_comes_back_with_everything_typed(staff_client, language):
     data = release_data(staff_client)
     response, failing = post_with_failing_writes(
         staff_client, reverse("admin:releases_release_add"), data, language=language
