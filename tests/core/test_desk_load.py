@@ -7,7 +7,6 @@ answer 5xx, no `database is locked` may reach the logs, no row may be written tw
 
 import os
 
-import pytest
 from django.conf import settings
 
 from bench.desk import desk_round
