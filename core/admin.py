@@ -67,9 +67,10 @@ class NotSavedForm:
 class KeepsTypedWork:
     """A staff save that meets a transient database error (`database is locked`, a dropped
     connection) never throws the form away. The admin's transaction has rolled back, so the save
-    is tried once more; if it fails again, the form comes back bound to everything typed (fields
-    and inline rows) and refused with NOT_SAVED. Only if even that page cannot be built (the
-    database is down) is the answer a 503, and that page shows what was typed, to copy.
+    is tried once more (not one that carries files); if that fails, the form comes back bound to
+    everything typed (fields and inline rows) and refused with NOT_SAVED. Only if even that page
+    cannot be built (the database is down) is the answer a 503, and that page shows what was
+    typed, to copy.
 
     The outage page (core.middleware.DatabaseOutageMiddleware) stays for everything else."""
 
@@ -93,11 +94,13 @@ class KeepsTypedWork:
     def _keeping_typed_work(self, view, request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        for attempt in (1, 2):
+        # Not with uploads: storage may have moved a large upload's temporary file already.
+        attempts = 1 if request.FILES else 2
+        for attempt in range(1, attempts + 1):
             try:
                 return view(request, *args, **kwargs)
             except TRANSIENT_DATABASE_ERRORS as error:
-                logger.warning("A staff save met %r (attempt %d of 2).", error, attempt)
+                logger.warning("A staff save met %r (attempt %d of %d).", error, attempt, attempts)
             # What the failed attempt queued ("… was added successfully") did not happen.
             for _message in messages.get_messages(request):
                 pass

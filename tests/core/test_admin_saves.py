@@ -5,15 +5,16 @@ visitors. Writes are made to fail for real, at the database connection (execute_
 
 import pytest
 from django.contrib.admin import site
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import translation
 
 from core.admin import KeepsTypedWork
 from directory.models import Official, Post
-from releases.models import Meeting, Release, Section
+from releases.models import Meeting, Photo, Release, Section
 from tests.admin_forms import errors, form_data
-from tests.factories import OrganizationFactory, ReleaseFactory, country
+from tests.factories import OrganizationFactory, ReleaseFactory, country, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,28 @@ def test_visitors_still_get_the_outage_page(client, database_down):
     response = client.get("/en/")
     assert response.status_code == 503
     assert "Briefly unavailable" in response.content.decode()
+
+
+def test_a_save_with_a_photo_is_not_tried_twice_and_says_to_choose_the_file_again(
+    staff_client,
+):
+    data = release_data(staff_client)
+    data.update(
+        {
+            "photos-TOTAL_FORMS": "1",
+            "photos-0-caption_ja": "会談の様子",
+            "photos-0-order": "0",
+            "photos-0-image": SimpleUploadedFile("talks.jpg", jpeg_bytes(), "image/jpeg"),
+        }
+    )
+    response, failing = post_with_failing_writes(
+        staff_client, reverse("admin:releases_release_add"), data, times=1
+    )
+    assert response.status_code == 200
+    assert failing.refused == 1
+    shown = " ".join(errors(response))
+    assert NOT_SAVED["en"] in shown
+    assert "Choose your files again" in shown
+    assert form_data(response, "release_form")["photos-0-caption_ja"].strip() == "会談の様子"
+    assert not Release.objects.exists()
+    assert not Photo.objects.exists()
