@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts clean locks
+.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts bench-desk clean locks
 
 install: $(STAMP) messages
 
@@ -63,6 +63,12 @@ bench-scale: install
 # is handed to a local SMTP server. Settings: see bench/alerts_bench.py (BENCH_*).
 bench-alerts: install
 	$(BIN)/python bench/alerts_bench.py
+
+# 1,000 admin saves from several staff clients beside autocomplete and public reads, the server
+# as `make run` and as production start it, with the task worker: fails on any failed save, 5xx,
+# `database is locked` or row written twice. Settings: see bench/desk.py (BENCH_DESK_*).
+bench-desk: install
+	$(BIN)/python bench/desk.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

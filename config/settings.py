@@ -148,6 +148,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serves an office when writers queue instead of failing: write-ahead logging (readers
+    # never wait for a writer), transactions that take the write lock when they begin (a write
+    # that starts as a read cannot meet "database is locked" half-way), and a busy timeout long
+    # enough for the longest admin save to finish before the next one starts.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # The cache: Redis, shared by every app server, when REDIS_URL is set (production, and any
 # deployment with more than one process); otherwise this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

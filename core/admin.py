@@ -1,5 +1,6 @@
 """Admin classes every app's admin may build on."""
 
+import logging
 from contextlib import nullcontext
 
 import reversion
@@ -11,16 +12,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -29,11 +32,112 @@ from reversion.utils import mute_signals
 from . import second_factor
 from .history import compare, restore
 from .locking import VersionLockForm, VersionLockFormSet
+from .middleware import RETRY_AFTER
+
+logger = logging.getLogger(__name__)
+
+# A lock wait that ran out, a connection dropped: the same save may well succeed a moment later.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+NOT_SAVED = gettext_lazy(
+    "Nothing was saved: the database did not answer in time. Everything you typed is still "
+    "below; press Save again."
+)
+FILES_NOT_KEPT = gettext_lazy("Choose your files again: a browser cannot keep them.")
+
+# The keys of a POST that are bookkeeping, not something a person typed.
+BOOKKEEPING = ("csrfmiddlewaretoken", "lock_version")
+FORMSET_BOOKKEEPING = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
 
 
 class _RollBack(Exception):
     def __init__(self, response):
         self.response = response
+
+
+class NotSavedForm:
+    """Put before an admin form class when a save failed on the database: the form comes back
+    bound to what was typed, refused with a message that says nothing was saved."""
+
+    files_not_kept = False
+
+    def clean(self):
+        self.add_error(None, str(NOT_SAVED))
+        if self.files_not_kept:
+            self.add_error(None, str(FILES_NOT_KEPT))
+        return super().clean()
+
+
+class KeepsTypedWork:
+    """A staff save that meets a transient database error (`database is locked`, a dropped
+    connection) never throws the form away. The admin's transaction has rolled back, so the save
+    is tried once more (not one that carries files); if that fails, the form comes back bound to
+    everything typed (fields and inline rows) and refused with NOT_SAVED. Only if even that page
+    cannot be built (the database is down) is the answer a 503, and that page shows what was
+    typed, to copy.
+
+    The outage page (core.middleware.DatabaseOutageMiddleware) stays for everything else."""
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._keeping_typed_work(
+            super().add_view, request, form_url=form_url, extra_context=extra_context
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._keeping_typed_work(
+            super().change_view, request, object_id, form_url=form_url, extra_context=extra_context
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "database_error_on_save", False):
+            attrs = {"files_not_kept": bool(request.FILES)}
+            return type(form.__name__, (NotSavedForm, form), attrs)
+        return form
+
+    def _keeping_typed_work(self, view, request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        # Not with uploads: storage may have moved a large upload's temporary file already.
+        attempts = 1 if request.FILES else 2
+        for attempt in range(1, attempts + 1):
+            try:
+                return view(request, *args, **kwargs)
+            except TRANSIENT_DATABASE_ERRORS as error:
+                logger.warning("A staff save met %r (attempt %d of %d).", error, attempt, attempts)
+            # What the failed attempt queued ("… was added successfully") did not happen.
+            for _message in messages.get_messages(request):
+                pass
+        request.database_error_on_save = True
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        except TRANSIENT_DATABASE_ERRORS as error:
+            logger.error("The unsaved form could not be shown again either (%r).", error)
+        return not_saved_response(request)
+
+
+def typed_values(post):
+    """(name, value) for each non-empty value a person typed or chose in a POSTed admin form."""
+    for name, values in post.lists():
+        if name in BOOKKEEPING or name.startswith("_") or name.endswith(FORMSET_BOOKKEEPING):
+            continue
+        if name.endswith("-id") or name.endswith("-lock_version"):
+            continue
+        for value in values:
+            if value.strip():
+                yield name, value
+
+
+def not_saved_response(request):
+    """A 503 that needs no database and keeps what was typed on the page, to copy."""
+    html = render_to_string("admin/not_saved.html", {"typed": list(typed_values(request.POST))})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
 
 
 class LockedInline:
@@ -56,8 +160,9 @@ class LockedInline:
         return [*fieldsets, (None, {"fields": ["lock_version"], "classes": ["hidden"]})]
 
 
-class LockedVersionAdmin(VersionAdmin):
-    """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view.
+class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
+    """History (django-reversion) with optimistic locking (VersionLockForm) and a comparison view;
+    a save that meets a passing database error keeps what was typed (KeepsTypedWork).
 
     Put before the translation admin class: `class X(LockedVersionAdmin, BilingualAdmin)`.
     Its inlines are LockedInline.

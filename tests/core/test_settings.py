@@ -94,3 +94,32 @@ def test_the_start_up_key_rule_is_the_rule_of_check_deploy(settings, key):
         for m in run_checks(include_deployment_checks=True, tags=["security"])
     )
     assert is_strong_secret_key(key) is not warned
+
+
+SQLITE_PROBE = """
+import config.wsgi
+from django.db import connection
+with connection.cursor() as cursor:
+    answers = [cursor.execute(f"PRAGMA {name}").fetchone()[0]
+               for name in ("journal_mode", "synchronous", "busy_timeout")]
+print(*answers, connection.transaction_mode)
+"""
+
+
+def test_the_sqlite_default_queues_writers_instead_of_failing_them(tmp_path):
+    """The embedded database as `make run` opens it: write-ahead log (readers never wait),
+    synchronous=NORMAL (1), a 20 s busy timeout, and write transactions that take the lock
+    when they begin."""
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed program
+        [sys.executable, "-c", SQLITE_PROBE],
+        cwd=settings.BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "1", "20000", "IMMEDIATE"]
