@@ -745,21 +745,19 @@ class Photo(TranslationTracked, Versioned):
 class ArchiveCountQuerySet(models.QuerySet):
     """The public archive's counts read from the derived table (releases.archive), exact at
     every moment: the table counts releases with status published, and what is scheduled but
-    not yet public (a few rows, through the public-list index) is subtracted here."""
+    not yet public (found through the public-list index) is subtracted here."""
 
     def country_facets(self, year=None, within=None):
         """The countries of the public releases (of the local `year`, about `within` too), each
         with `n`, how many of those releases are about it; most first, then by name: what
         `Release.objects.published()` (filtered so) `.country_counts()` gives."""
         rows = self.filter(within=within, country__isnull=False)
+        scheduled = _scheduled(year, within)
         if year is not None:
             rows = rows.filter(year=year)
         counts = Counter(dict(rows.values_list("country_id").annotate(n=Sum("releases"))))
-        for release_year, countries in _scheduled():
-            if (year is None or release_year == year) and (
-                within is None or within.pk in countries
-            ):
-                counts.subtract(countries)
+        links = Release.countries.through.objects.filter(release__in=scheduled).order_by()
+        counts.subtract(dict(links.values_list("country_id").annotate(n=Count("pk"))))
         shown = [pk for pk, n in counts.items() if n > 0]
         # By name first, in the database's collation, as the live aggregate breaks ties.
         found = list(Country.objects.filter(pk__in=shown).order_by("name"))
@@ -774,9 +772,8 @@ class ArchiveCountQuerySet(models.QuerySet):
         if year is not None:
             rows = rows.filter(year=year)
         counts = Counter(dict(rows.values_list("year").annotate(n=Sum("releases"))))
-        for release_year, countries in _scheduled():
-            if country is None or country.pk in countries:
-                counts[release_year] -= 1
+        scheduled = _scheduled(year, country).order_by().annotate(year=ExtractYear("published_at"))
+        counts.subtract(dict(scheduled.values_list("year").annotate(n=Count("pk"))))
         return [{"year": y, "n": n} for y, n in sorted(counts.items(), reverse=True) if n > 0]
 
     def count_by_country(self, countries):
@@ -786,22 +783,16 @@ class ArchiveCountQuerySet(models.QuerySet):
         ids = [country.pk for country in countries]
         if not ids:
             return countries
-        totals = self.filter(within=None, country_id__in=ids).values_list("country_id")
-        totals = totals.annotate(Sum("releases"), Sum("meetings"), Sum("agreements"))
-        found = {pk: list(sums) for pk, *sums in totals}
-        scheduled = _scheduled()
-        if scheduled:
-            for pk, n in _scheduled_meetings(ids).items():
-                found[pk][1] -= n
-            for pk, n in _scheduled_agreements(ids).items():
-                found[pk][2] -= n
-            for _year, release_countries in scheduled:
-                for pk in release_countries:
-                    if pk in found:
-                        found[pk][0] -= 1
+        rows = self.filter(within=None, country_id__in=ids).values_list("country_id")
+        sums = rows.annotate(Sum("releases"), Sum("meetings"), Sum("agreements"))
+        counts = {pk: Counter(releases_n=r, meetings_n=m, agreements_n=a) for pk, r, m, a in sums}
+        for name, scheduled in _scheduled_by_country(ids):
+            for pk, n in scheduled.items():
+                counts.setdefault(pk, Counter())[name] -= n
         for country in countries:
-            sums = found.get(country.pk) or (0, 0, 0)
-            country.releases_n, country.meetings_n, country.agreements_n = sums
+            found = counts.get(country.pk, Counter())
+            for name in ("releases_n", "meetings_n", "agreements_n"):
+                setattr(country, name, found[name])
         return countries
 
     def countries(self):
@@ -812,37 +803,36 @@ class ArchiveCountQuerySet(models.QuerySet):
         return [country for country in self.count_by_country(countries) if country.releases_n]
 
 
-def _scheduled_releases():
-    return Release.objects.filter(status=Release.Status.PUBLISHED, published_at__gt=timezone.now())
+def _scheduled(year=None, country=None):
+    """Releases with status published whose moment has not come (of the local `year`, about
+    `country`): the table counts them, the public does not see them yet."""
+    scheduled = Release.objects.filter(
+        status=Release.Status.PUBLISHED, published_at__gt=timezone.now()
+    )
+    if year is not None:
+        scheduled = scheduled.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    if country is not None:
+        scheduled = scheduled.for_country(country)
+    return scheduled
 
 
-def _scheduled():
-    """[(local year, {country id: 1, ...}), ...] of each release with status published whose
-    moment has not come: the table counts it, the public does not see it yet."""
-    found = {}
-    for pk, moment, country_id in _scheduled_releases().values_list(
-        "pk", "published_at", "countries"
-    ):
-        year, countries = found.setdefault(pk, (timezone.localtime(moment).year, {}))
-        if country_id is not None:
-            countries[country_id] = 1
-    return list(found.values())
-
-
-def _scheduled_meetings(country_ids):
-    meetings = Meeting.objects.filter(release__in=_scheduled_releases(), country_id__in=country_ids)
-    return dict(meetings.values_list("country_id").annotate(n=Count("pk")))
-
-
-def _scheduled_agreements(country_ids):
-    """Agreements that only releases not yet public report, by country."""
+def _scheduled_by_country(ids):
+    """What `_scheduled()` releases add to the counts of the countries `ids`: (name, {country
+    id: n}) for `releases_n`, `meetings_n` and `agreements_n`."""
+    scheduled = _scheduled()
+    links = Release.countries.through.objects.filter(release__in=scheduled, country_id__in=ids)
+    meetings = Meeting.objects.filter(release__in=scheduled, country_id__in=ids)
+    # Agreements that only releases not yet public report.
     agreements = Agreement.objects.filter(
-        country_id__in=country_ids,
-        pk__in=ReleaseAgreement.objects.filter(release__in=_scheduled_releases()).values(
-            "agreement_id"
-        ),
+        country_id__in=ids,
+        pk__in=ReleaseAgreement.objects.filter(release__in=scheduled).values("agreement_id"),
     ).exclude(Exists(public_links().filter(agreement=OuterRef("pk"))))
-    return Counter(agreements.values_list("country_id", flat=True))
+    for name, rows in (
+        ("releases_n", links),
+        ("meetings_n", meetings),
+        ("agreements_n", agreements),
+    ):
+        yield name, dict(rows.order_by().values_list("country_id").annotate(n=Count("pk")))
 
 
 class ArchiveCount(models.Model):
