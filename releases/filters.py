@@ -20,7 +20,7 @@ from core.pagination import first_page_query
 from directory.models import Country, Official
 
 from .grams import search_terms
-from .models import Agreement, Release
+from .models import Agreement, ArchiveCount, Release
 from .search import TitleFirst
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
@@ -193,6 +193,24 @@ class ReleaseFilter(ExplainedFilterSet):
         titled = base.filter(search_title__contains=terms[0])
         others = results.exclude(search_title__contains=terms[0])
         return TitleFirst(results, titled, others)
+
+    def facets(self):
+        """(countries, years) of the releases this filter lists, with counts: the shapes of
+        `country_counts()` and `year_counts()`. Read from the archive counts where the valid
+        filters are at most one country and a year (whatever the archive's size, a few small
+        queries); counted over the results for any other filter (words, a month, dates, an
+        agreement kind, an official, several countries)."""
+        data = {}
+        if self.is_bound:
+            self.form.is_valid()
+            data = {name: value for name, value in self.form.cleaned_data.items() if value}
+        countries = data.get("country") or []
+        if set(data) <= {"country", "year"} and len(countries) <= 1:
+            within, year = (countries[0] if countries else None), data.get("year")
+            counts = ArchiveCount.objects
+            return counts.country_facets(year, within), counts.year_facets(within, year)
+        results = self.qs
+        return list(results.country_counts()), list(results.year_counts())
 
     def filter_country(self, queryset, name, value):
         return queryset.for_countries(value)

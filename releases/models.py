@@ -1,13 +1,27 @@
 import datetime
 import uuid
+from collections import Counter
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -726,3 +740,134 @@ class Photo(TranslationTracked, Versioned):
         """The widths of the renditions made of the current image; [] until they are made."""
         made = self.renditions or {}
         return made.get("widths", []) if made.get("of") == self.image.name else []
+
+
+class ArchiveCountQuerySet(models.QuerySet):
+    """The public archive's counts read from the derived table (releases.archive), exact at
+    every moment: the table counts releases with status published, and what is scheduled but
+    not yet public (found through the public-list index) is subtracted here."""
+
+    def country_facets(self, year=None, within=None):
+        """The countries of the public releases (of the local `year`, about `within` too), each
+        with `n`, how many of those releases are about it; most first, then by name: what
+        `Release.objects.published()` (filtered so) `.country_counts()` gives."""
+        rows = self.filter(within=within, country__isnull=False)
+        scheduled = _scheduled(year, within)
+        if year is not None:
+            rows = rows.filter(year=year)
+        counts = Counter(dict(rows.values_list("country_id").annotate(n=Sum("releases"))))
+        links = Release.countries.through.objects.filter(release__in=scheduled).order_by()
+        counts.subtract(dict(links.values_list("country_id").annotate(n=Count("pk"))))
+        shown = [pk for pk, n in counts.items() if n > 0]
+        # By name first, in the database's collation, as the live aggregate breaks ties.
+        found = list(Country.objects.filter(pk__in=shown).order_by("name"))
+        for country in found:
+            country.n = counts[country.pk]
+        return sorted(found, key=lambda country: -country.n)
+
+    def year_facets(self, country=None, year=None):
+        """[{"year": 2025, "n": 12}, ...]: the local years of the public releases (about
+        `country`; of `year` only), latest first, as `.year_counts()` gives them."""
+        rows = self.filter(within=None, country=country)
+        if year is not None:
+            rows = rows.filter(year=year)
+        counts = Counter(dict(rows.values_list("year").annotate(n=Sum("releases"))))
+        scheduled = _scheduled(year, country).order_by().annotate(year=ExtractYear("published_at"))
+        counts.subtract(dict(scheduled.values_list("year").annotate(n=Count("pk"))))
+        return [{"year": y, "n": n} for y, n in sorted(counts.items(), reverse=True) if n > 0]
+
+    def count_by_country(self, countries):
+        """`countries` as a list, each with `releases_n`, `meetings_n` and `agreements_n` of the
+        public archive, as `Release.objects.published().count_by_country()` counts them."""
+        countries = list(countries)
+        ids = [country.pk for country in countries]
+        if not ids:
+            return countries
+        rows = self.filter(within=None, country_id__in=ids).values_list("country_id")
+        sums = rows.annotate(Sum("releases"), Sum("meetings"), Sum("agreements"))
+        counts = {pk: Counter(releases_n=r, meetings_n=m, agreements_n=a) for pk, r, m, a in sums}
+        for name, scheduled in _scheduled_by_country(ids):
+            for pk, n in scheduled.items():
+                counts.setdefault(pk, Counter())[name] -= n
+        for country in countries:
+            found = counts.get(country.pk, Counter())
+            for name in ("releases_n", "meetings_n", "agreements_n"):
+                setattr(country, name, found[name])
+        return countries
+
+    def countries(self):
+        """The countries of the public releases by name, each with its counts (the countries
+        page, the home page): what `count_by_country(published.countries())` gives."""
+        about = self.filter(within=None, country__isnull=False, releases__gt=0)
+        countries = Country.objects.filter(pk__in=about.values("country_id")).order_by("name")
+        return [country for country in self.count_by_country(countries) if country.releases_n]
+
+
+def _scheduled(year=None, country=None):
+    """Releases with status published whose moment has not come (of the local `year`, about
+    `country`): the table counts them, the public does not see them yet."""
+    scheduled = Release.objects.filter(
+        status=Release.Status.PUBLISHED, published_at__gt=timezone.now()
+    )
+    if year is not None:
+        scheduled = scheduled.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    if country is not None:
+        scheduled = scheduled.for_country(country)
+    return scheduled
+
+
+def _scheduled_by_country(ids):
+    """What `_scheduled()` releases add to the counts of the countries `ids`: (name, {country
+    id: n}) for `releases_n`, `meetings_n` and `agreements_n`."""
+    scheduled = _scheduled()
+    links = Release.countries.through.objects.filter(release__in=scheduled, country_id__in=ids)
+    meetings = Meeting.objects.filter(release__in=scheduled, country_id__in=ids)
+    # Agreements that only releases not yet public report.
+    agreements = Agreement.objects.filter(
+        country_id__in=ids,
+        pk__in=ReleaseAgreement.objects.filter(release__in=scheduled).values("agreement_id"),
+    ).exclude(Exists(public_links().filter(agreement=OuterRef("pk"))))
+    for name, rows in (
+        ("releases_n", links),
+        ("meetings_n", meetings),
+        ("agreements_n", agreements),
+    ):
+        yield name, dict(rows.order_by().values_list("country_id").annotate(n=Count("pk")))
+
+
+class ArchiveCount(models.Model):
+    """Derived from the releases (releases.archive keeps it current on commit; never edited):
+    per local year, how many releases with status published are about `country` (None: all
+    of that year's) and, where `within` is set, about `within` too; and, in the rows without
+    `within`, how many meetings in `country` those releases report and how many of `country`'s
+    agreements they report first (an agreement counts once, in the year of its first release).
+    Read it through `ArchiveCount.objects`, which subtracts what is not public yet."""
+
+    year = models.PositiveSmallIntegerField()
+    within = models.ForeignKey(
+        Country, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    releases = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    agreements = models.PositiveIntegerField(default=0)
+
+    objects = ArchiveCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("archive count")
+        verbose_name_plural = _("archive counts")
+        constraints = [
+            # Coalesce: a NULL country is one value here (a plain unique constraint lets NULLs repeat).
+            models.UniqueConstraint(
+                Coalesce("within", Value(0)),
+                Coalesce("country", Value(0)),
+                "year",
+                name="archive_count_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.within_id}/{self.country_id}: {self.releases}"

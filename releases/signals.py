@@ -25,7 +25,7 @@ from django.dispatch import Signal
 from core.cache import content_changed
 from directory.models import Country, Official, Organization
 
-from . import renditions
+from . import archive, renditions
 from .models import (
     Agreement,
     Contact,
@@ -218,6 +218,66 @@ def _make_renditions(pk):
         renditions.make_renditions(photo)
 
 
+# The archive counts (releases.archive): what the changes of this thread touched, recounted on
+# commit. Marks left by a transaction that rolled back are recounted with the next commit,
+# which costs a recount and changes nothing.
+_archive_marks = threading.local()
+# What a row was before it is saved: the year its counts leave, the release and agreement
+# it leaves.
+_BEFORE = {
+    Release: ("published_at",),
+    Meeting: ("release_id",),
+    ReleaseAgreement: ("release_id", "agreement_id"),
+}
+
+
+def _archive_changed(sender, instance, signal, **kwargs):
+    """A change to what the archive counts (a release's status, moment or countries; a meeting,
+    its country; an agreement, its country or its releases): its years are recounted once the
+    transaction commits."""
+    marks = getattr(_archive_marks, "pending", None)
+    if marks is None:
+        marks = _archive_marks.pending = {"releases": set(), "agreements": set(), "years": set()}
+    if signal is m2m_changed:
+        action = kwargs["action"]
+        if not kwargs["reverse"]:
+            marks["releases"].add(instance.pk)
+        elif action == "pre_clear":
+            marks["releases"].update(instance.releases.values_list("pk", flat=True))
+        elif kwargs["pk_set"]:
+            marks["releases"].update(kwargs["pk_set"])
+    elif signal is pre_delete:  # a country: the links to its releases go without a signal
+        marks["releases"].update(instance.releases.values_list("pk", flat=True))
+    elif isinstance(instance, Agreement):
+        marks["agreements"].add(instance.pk)
+    else:
+        row = {name: getattr(instance, name, None) for name in ("published_at", *_BEFORE[sender])}
+        if signal is pre_save:
+            if instance.pk is None:
+                return
+            fields = _BEFORE[sender]
+            if sender is Release and kwargs["update_fields"] is not None:
+                fields = [name for name in fields if name in kwargs["update_fields"]]
+            if not fields:
+                return
+            row = sender.objects.filter(pk=instance.pk).values(*fields).first() or {}
+        if row.get("published_at"):
+            marks["years"].add(archive.year_of(row["published_at"]))
+        marks["releases"].add(instance.pk if sender is Release else row.get("release_id"))
+        marks["agreements"].add(row.get("agreement_id"))
+    # Not before a save: outside a transaction the callback would run at once, before it.
+    if signal is not pre_save:
+        transaction.on_commit(_recount_archive, robust=True)
+
+
+def _recount_archive():
+    marks = getattr(_archive_marks, "pending", None)
+    _archive_marks.pending = None
+    if marks:
+        years = marks["years"] | archive.years_touched(marks["releases"], marks["agreements"])
+        archive.refresh_archive_counts(years)
+
+
 def connect():
     for model in (Section, Meeting, Photo, ReleaseAgreement, Contact):
         post_save.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
@@ -245,3 +305,10 @@ def connect():
         post_delete.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
     for through in (Release.countries.through, MeetingParticipant, ReleaseAgreement):
         m2m_changed.connect(_release_links_changed, sender=through, dispatch_uid=f"cache-{through}")
+    for model in (Release, Meeting, ReleaseAgreement, Agreement):
+        for signal in (pre_save, post_save, post_delete):
+            signal.connect(_archive_changed, sender=model, dispatch_uid=f"archive-{model}")
+    m2m_changed.connect(
+        _archive_changed, sender=Release.countries.through, dispatch_uid="archive-rc"
+    )
+    pre_delete.connect(_archive_changed, sender=Country, dispatch_uid="archive-country")

@@ -4,6 +4,7 @@ from django.db import connection
 
 from core.cache import content_changed
 from devdata import synthetic
+from releases.archive import refresh_archive_counts
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             summary = ", ".join(f"{n} {label}" for label, n in sorted(deleted.items()))
             self.stdout.write(f"Deleted {summary or 'nothing'}.")
         if not count:
+            refresh_archive_counts()
             return
 
         def progress(done):
@@ -54,7 +56,8 @@ class Command(BaseCommand):
             result = synthetic.generate(count, seed=seed, batch_size=batch_size, progress=progress)
         except LookupError as error:
             raise CommandError(str(error)) from error
-        content_changed()  # bulk writes send no signal: cached pages must show the new releases
+        refresh_archive_counts()  # bulk writes send no signal: the counts are rebuilt here
+        content_changed()  # and cached pages must show the new releases
         # The query planner's statistics, as after any bulk load: without them SQLite walks a
         # country's every meeting to find those of twenty releases (PostgreSQL's autovacuum
         # would get there later by itself).

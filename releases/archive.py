@@ -1,0 +1,121 @@
+"""What pages need of the whole public archive (the list's facets, the countries page, a
+country's totals), counted once when content changes instead of on every request.
+
+`ArchiveCount` holds, per local (Tokyo) year, the releases with status published per country
+and per pair of countries, with the meetings and agreements they report. A change recounts only
+the years it touches (a few thousand releases at most, however large the archive grows): the
+receiver in `releases.signals` collects them and calls `refresh_archive_counts(years)` when the
+transaction commits. Rows written with `bulk_create` or `update()` send no signals: whoever
+writes that way calls `refresh_archive_counts()` (the `refresh_archive_counts` command does).
+
+Scheduled releases are counted from the start: they become public at their moment with no
+write, so `ArchiveCount.objects` subtracts those whose moment has not come when it reads.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from .models import Agreement, ArchiveCount, Meeting, Release, ReleaseAgreement
+
+PUBLISHED = Release.Status.PUBLISHED
+
+
+def year_of(moment):
+    """The local year of a publication moment: 1 January 08:00 in Tokyo is of the new year."""
+    return timezone.localtime(moment).year
+
+
+def _start_of(year):
+    return timezone.make_aware(datetime.datetime(year, 1, 1))
+
+
+def all_years():
+    """Every local year that has a release with status published, or rows in the table."""
+    published = Release.objects.filter(status=PUBLISHED).annotate(year=ExtractYear("published_at"))
+    years = set(published.order_by().values_list("year", flat=True).distinct())
+    return years | set(ArchiveCount.objects.values_list("year", flat=True).distinct())
+
+
+def count_year(year):
+    """{(within id, country id): [releases, meetings, agreements]} for the local `year`."""
+    start, end = _start_of(year), _start_of(year + 1)
+    releases = Release.objects.filter(
+        status=PUBLISHED, published_at__gte=start, published_at__lt=end
+    )
+    links = Release.countries.through.objects.filter(release__in=releases).order_by()
+    rows = defaultdict(lambda: [0, 0, 0])
+    rows[None, None][0] = releases.count()
+    for country_id, n in links.values_list("country_id").annotate(n=Count("pk")):
+        rows[None, country_id][0] = n
+    pairs = links.values_list("country_id", "release__countries").annotate(n=Count("pk"))
+    for within_id, country_id, n in pairs:
+        rows[within_id, country_id][0] = n
+    meetings = Meeting.objects.filter(release__in=releases).order_by()
+    for country_id, n in meetings.values_list("country_id").annotate(n=Count("pk")):
+        rows[None, country_id][1] = n
+    # An agreement counts once, in the year of the first release with status published that
+    # reports it, so years add up to the country's total.
+    reported = ReleaseAgreement.objects.filter(release__in=releases).values("agreement_id")
+    first = Min(
+        "release_links__release__published_at",
+        filter=Q(**{"release_links__release__status": PUBLISHED}),
+    )
+    agreements = Agreement.objects.filter(pk__in=reported, country__isnull=False).order_by()
+    firsts = agreements.annotate(first=first).values_list("country_id", "first")
+    for country_id, n in Counter(c for c, moment in firsts if year_of(moment) == year).items():
+        rows[None, country_id][2] = n
+    return rows
+
+
+def refresh_archive_counts(years=None):
+    """Recount `years` (local years; every year when None), each in one transaction. A few
+    queries per year; returns the years recounted."""
+    years = sorted(all_years() if years is None else set(years))
+    for year in years:
+        with transaction.atomic():
+            # Locked first (PostgreSQL): a recount of the same year that commits meanwhile is
+            # waited for, and this one then counts what it wrote.
+            rows = list(ArchiveCount.objects.filter(year=year).select_for_update())
+            counts = count_year(year)
+            stale, fresh = [], []
+            for row in rows:
+                values = counts.pop((row.within_id, row.country_id), [0, 0, 0])
+                # A row no release needs any more is kept at zero: deleting it would send a
+                # signal per row (the content-cache receivers), and readers skip zeros.
+                if [row.releases, row.meetings, row.agreements] != values:
+                    row.releases, row.meetings, row.agreements = values
+                    stale.append(row)
+            for (within_id, country_id), values in counts.items():
+                releases, meetings, agreements = values
+                fresh.append(
+                    ArchiveCount(
+                        year=year,
+                        within_id=within_id,
+                        country_id=country_id,
+                        releases=releases,
+                        meetings=meetings,
+                        agreements=agreements,
+                    )
+                )
+            ArchiveCount.objects.bulk_update(stale, ["releases", "meetings", "agreements"])
+            ArchiveCount.objects.bulk_create(fresh)
+    return years
+
+
+def years_touched(release_ids=(), agreement_ids=()):
+    """The local years whose counts depend on these releases and agreements as they are now:
+    the releases' own years, and those of every release reporting one of the agreements or an
+    agreement of these releases (where its first release, so its year, may have moved)."""
+    ids = [pk for pk in release_ids if pk is not None]
+    releases = Release.objects.filter(pk__in=ids, published_at__isnull=False)
+    moments = set(releases.values_list("published_at", flat=True))
+    links = ReleaseAgreement.objects.filter(release_id__in=ids).values("agreement_id")
+    agreements = Q(agreement__in=links) | Q(agreement_id__in=[pk for pk in agreement_ids if pk])
+    reporting = ReleaseAgreement.objects.filter(agreements, release__status=PUBLISHED)
+    moments.update(reporting.values_list("release__published_at", flat=True))
+    return {year_of(moment) for moment in moments}
