@@ -13,7 +13,7 @@ from core.pagination import ForgivingPaginationMixin, first_page_query
 from directory.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
-from .models import SEARCH_COLUMNS, Agreement, Meeting, Release
+from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release
 from .translation_status import shown_in_japanese
 
 
@@ -49,13 +49,12 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()
-        # Querysets, read only where the template renders the filters and the facets (their
-        # fragments are kept, {% cache %}); with no filter the results' facets are the choices.
-        results = filterset.qs
-        countries, years = results.country_counts(), results.year_counts()
+        # The facets and the choices come from the archive counts (ArchiveCount), kept current
+        # on commit: a few small queries whatever the archive's size.
+        countries, years = filterset.facets()
         if active:
-            public = Release.objects.published()
-            country_options, year_options = public.country_counts(), public.year_counts()
+            country_options = ArchiveCount.objects.country_facets()
+            year_options = ArchiveCount.objects.year_facets()
         else:
             country_options, year_options = countries, years
         selected = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
@@ -171,10 +170,9 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        public = Release.objects.published()
-        countries = public.countries().filter(code=self.kwargs["code"].upper())
-        found = public.count_by_country(countries)
-        if not found:
+        countries = Country.objects.filter(code=self.kwargs["code"].upper())
+        found = ArchiveCount.objects.count_by_country(countries)
+        if not found or not found[0].releases_n:
             raise Http404
         return found[0]
 
@@ -238,5 +236,4 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
 
 def public_countries():
     """The countries of public releases by name, each with its public counts."""
-    published = Release.objects.published()
-    return published.count_by_country(published.countries().order_by("name"))
+    return ArchiveCount.objects.countries()

@@ -25,7 +25,7 @@ from tests.factories import (
     public_releases_in_bulk,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.archive_on_commit]
 CODES = ["KZ", "UZ", "MN", "PE", "CL"]
 TOKYO = datetime.timezone(datetime.timedelta(hours=9))
 
