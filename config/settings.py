@@ -363,6 +363,7 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # E-mail alerts: unconfirmed requests expire; limits stop the form flooding a stranger's inbox.
 ALERTS_CONFIRM_HOURS = 48
+ALERTS_MANAGE_DAYS = 30  # a manage link works this long; each alert brings a new one
 ALERTS_REQUESTS_PER_ADDRESS = 3  # confirmation messages to one address per day
 ALERTS_REQUESTS_PER_CLIENT = 20  # subscription requests from one client address per hour
 ALERTS_MAX_PER_ADDRESS = 30  # filters one address can follow
