@@ -80,6 +80,8 @@ if env_bool("DJANGO_DEVDATA", DEBUG):
 
 MIDDLEWARE = [
     "core.middleware.HealthCheckMiddleware",
+    # Before anything reads the request: a control character in it is a 400.
+    "core.middleware.ControlCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a page from the cache costs no query (see core/cache.py).
