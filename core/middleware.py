@@ -53,7 +53,7 @@ CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 class ControlCharacterMiddleware:
     """A request with a control character in its path, query string, cookies or header values
-    is a 400, before anything reads it: no address of ours holds one, and PostgreSQL refuses NUL
+    is a 400 (JSON under /api/), before anything reads it: no address of ours holds one, and PostgreSQL refuses NUL
     in text, which would make a lookup a 500. (Form fields are the forms' work: Django's
     CharField refuses NUL with a form error that keeps what was typed.)"""
 
@@ -61,15 +61,18 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self.refused(request):
+        if not self.refused(request):
+            return self.get_response(request)
+        said = "Bad request: a control character in the address or a header."
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"detail": said}, status=400)
+        else:
             response = HttpResponseBadRequest(
-                "Bad request: a control character in the address or a header.\n"
-                "不正なリクエストです（アドレスかヘッダーに制御文字があります）。\n",
+                f"{said}\n不正なリクエストです（アドレスかヘッダーに制御文字があります）。\n",
                 content_type="text/plain; charset=utf-8",
             )
-            add_never_cache_headers(response)
-            return response
-        return self.get_response(request)
+        add_never_cache_headers(response)
+        return response
 
     def refused(self, request):
         if CONTROL.search(request.path):
