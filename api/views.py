@@ -49,7 +49,7 @@ class OpenDataSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         content = {"application/json": {"schema": ERROR}}
-        refused = "A control character in the address or a header."
+        refused = "A control character in the address, a cookie or a header."
         if self._is_list_view():
             refused = f"An invalid filter value. {refused}"
         responses["400"] = {"description": refused, "content": content}

@@ -53,9 +53,9 @@ CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 class ControlCharacterMiddleware:
     """A request with a control character in its path, query string, cookies or header values
-    is a 400 (JSON under /api/), before anything reads it: no address of ours holds one, and PostgreSQL refuses NUL
-    in text, which would make a lookup a 500. (Form fields are the forms' work: Django's
-    CharField refuses NUL with a form error that keeps what was typed.)"""
+    is a 400 (JSON under /api/), before anything reads it: no address of ours holds one, and
+    PostgreSQL refuses NUL in text, which would make a lookup a 500. (Form fields are the
+    forms' work: Django's CharField refuses NUL with a form error that keeps what was typed.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,12 +63,12 @@ class ControlCharacterMiddleware:
     def __call__(self, request):
         if not self.refused(request):
             return self.get_response(request)
-        said = "Bad request: a control character in the address or a header."
+        said = "Bad request: a control character in the address, a cookie or a header."
         if request.path_info.startswith("/api/"):
             response = JsonResponse({"detail": said}, status=400)
         else:
             response = HttpResponseBadRequest(
-                f"{said}\n不正なリクエストです（アドレスかヘッダーに制御文字があります）。\n",
+                f"{said}\n不正なリクエストです（アドレス、クッキーまたはヘッダーに制御文字があります）。\n",
                 content_type="text/plain; charset=utf-8",
             )
         add_never_cache_headers(response)
