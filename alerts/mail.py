@@ -1,5 +1,6 @@
 """The messages: the confirmation request, and the alerts (one release, or a daily digest)."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -15,20 +16,31 @@ from django.utils.translation import ngettext, override
 from releases.filters import ReleaseFilter
 from releases.models import Release
 
-MANAGE_SALT = "alerts.manage"
+# Links made before carried the address itself, under the salt "alerts.manage"; a new salt
+# makes them fail like a forged link.
+MANAGE_SIGNER = signing.TimestampSigner(salt="alerts.manage.key")
 
 
-def manage_token(email):
-    """The address, signed: the link to manage its subscriptions needs no account."""
-    return signing.dumps(email, salt=MANAGE_SALT)
+def manage_token(subscription):
+    """The token of a link to every subscription of the address of `subscription`, with no
+    account: its random key, time-stamped and signed. It works for ALERTS_MANAGE_DAYS."""
+    return MANAGE_SIGNER.sign(subscription.manage_key)
 
 
-def address_from_token(token):
-    """The address a manage token was made for, or None."""
+def read_manage_token(token):
+    """(manage key, fresh) from a manage token; fresh is False once it expired. None for a
+    token we did not make (forged, or an old link that carried the address)."""
     try:
-        return signing.loads(token, salt=MANAGE_SALT)
+        max_age = datetime.timedelta(days=settings.ALERTS_MANAGE_DAYS)
+        return MANAGE_SIGNER.unsign(token, max_age=max_age), True
+    except signing.SignatureExpired:
+        return MANAGE_SIGNER.unsign(token), False
     except signing.BadSignature:
         return None
+
+
+def manage_url(subscription):
+    return absolute(reverse("alerts:manage", args=[manage_token(subscription)]))
 
 
 def absolute(path):
@@ -112,7 +124,7 @@ def alert_message(subscription, releases, rendered=None):
     subject, text, html = rendered[key]
     with override(subscription.language):
         unsubscribe = absolute(reverse("alerts:unsubscribe", args=[subscription.token]))
-        manage = absolute(reverse("alerts:manage", args=[manage_token(subscription.email)]))
+        manage = manage_url(subscription)
     text = text.replace(UNSUBSCRIBE_URL, unsubscribe).replace(MANAGE_URL, manage)
     html = html.replace(UNSUBSCRIBE_URL, escape(unsubscribe)).replace(MANAGE_URL, escape(manage))
     message = EmailMultiAlternatives(
@@ -131,8 +143,17 @@ def alert_message(subscription, releases, rendered=None):
 
 def already_subscribed_message(subscription):
     """To an address that asks again for a list it follows: our words and the manage link."""
+    return _manage_message(subscription, "alerts/email/already.txt")
+
+
+def manage_link_message(subscription):
+    """A fresh manage link, asked for from an expired one."""
+    return _manage_message(subscription, "alerts/email/manage.txt")
+
+
+def _manage_message(subscription, template):
     with override(subscription.language):
-        url = absolute(reverse("alerts:manage", args=[manage_token(subscription.email)]))
-        body = render_to_string("alerts/email/already.txt", {"url": url})
+        context = {"url": manage_url(subscription), "days": settings.ALERTS_MANAGE_DAYS}
+        body = render_to_string(template, context)
         subject = _("Your e-mail alerts for JOGMEC news releases")
     return EmailMessage(subject, body, to=[subscription.email])

@@ -55,6 +55,9 @@ class Subscription(models.Model):
     )
     # Secret: the confirmation and unsubscribe links carry it.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Names the subscription in links to manage every subscription of its address: signed and
+    # time-stamped there (alerts.mail.manage_token), so those links expire; never the address.
+    manage_key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 

@@ -18,7 +18,12 @@ from releases.grams import search_terms
 from releases.models import Release
 
 from . import limits
-from .mail import alert_message, already_subscribed_message, confirmation_message
+from .mail import (
+    alert_message,
+    already_subscribed_message,
+    confirmation_message,
+    manage_link_message,
+)
 from .models import Delivery, Subscription, new_token, normalize_address
 
 logger = logging.getLogger(__name__)
@@ -77,6 +82,17 @@ def confirm(subscription):
         return False
     subscription.confirmed_at = timezone.now()
     subscription.save(update_fields=["confirmed_at"])
+    return True
+
+
+def send_manage_link(subscription, client):
+    """Mail a fresh link to manage the subscriptions of the address of `subscription`, under the
+    limits of the subscribe form. False when this client asked too often; True otherwise, also
+    when the address had its share of messages today and nothing was sent."""
+    if not limits.client_allowed(client):
+        return False
+    if limits.address_allowed(subscription.email):
+        manage_link_message(subscription).send()
     return True
 
 

@@ -13,7 +13,7 @@ from django.views.generic import FormView
 from . import services
 from .forms import SubscribeForm
 from .limits import client_address
-from .mail import address_from_token, describe, list_path, manage_token
+from .mail import describe, list_path, manage_token, read_manage_token
 from .models import Subscription
 
 
@@ -79,7 +79,6 @@ class TokenView(View):
             "subscription": subscription,
             "filters": describe(subscription.query),
             "list_url": list_path(subscription.query),
-            "manage_token": manage_token(subscription.email),
             **kwargs,
         }
 
@@ -90,9 +89,15 @@ class ConfirmView(TokenView):
 
     def post(self, request, token):
         subscription = self.subscription(token)
-        if subscription is None or not services.confirm(subscription):
+        if subscription is None:
             return render(request, "alerts/gone.html", status=404)
-        return render(request, self.template_name, self.context(subscription, done=True))
+        # The token stays the unsubscribe token of every alert: only the confirmation itself
+        # brings a manage link, or a forwarded alert would make them without end.
+        newly = not subscription.is_confirmed
+        if not services.confirm(subscription):
+            return render(request, "alerts/gone.html", status=404)
+        extra = {"manage_token": manage_token(subscription)} if newly else {}
+        return render(request, self.template_name, self.context(subscription, done=True, **extra))
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this address, with no token
@@ -105,19 +110,34 @@ class UnsubscribeView(TokenView):
         subscription = self.subscription(token)
         context = {}
         if subscription is not None:
-            context = self.context(subscription, done=True)
             subscription.delete()
+            others = Subscription.objects.for_address(subscription.email).first()
+            context = self.context(subscription, done=True)
+            if others is not None:
+                context["manage_token"] = manage_token(others)
         return render(request, self.template_name, {**context, "done": True})
 
 
 @method_decorator(never_cache, name="dispatch")
 class ManageView(View):
-    """Every subscription of one address, from a signed link: no account, no password."""
+    """Every subscription of one address, from a signed link that expires: no account, no
+    password. An expired link offers to mail a fresh one to the same address."""
+
+    def subscription(self, token):
+        """(the subscription the link was made for or None, whether the link is fresh)."""
+        read = read_manage_token(token)
+        if read is None:
+            return None, False
+        key, fresh = read
+        return Subscription.objects.filter(manage_key=key).first(), fresh
 
     def get(self, request, token):
-        email = address_from_token(token)
-        if email is None:
+        subscription, fresh = self.subscription(token)
+        if subscription is None:
             return render(request, "alerts/gone.html", status=404)
+        if not fresh:
+            return self.expired(request)
+        email = subscription.email
         subscriptions = [
             {"subscription": s, "filters": describe(s.query), "list_url": list_path(s.query)}
             for s in Subscription.objects.for_address(email)
@@ -127,8 +147,18 @@ class ManageView(View):
         )
 
     def post(self, request, token):
-        email = address_from_token(token)
-        if email is None:
+        subscription, fresh = self.subscription(token)
+        if subscription is None:
             return render(request, "alerts/gone.html", status=404)
-        services.forget_address(email)
-        return render(request, "alerts/manage.html", {"email": email, "deleted": True})
+        if request.POST.get("action") == "send-link":
+            if not services.send_manage_link(subscription, client_address(request)):
+                return render(request, "alerts/limited.html", status=429)
+            return self.expired(request, sent=True)
+        if not fresh:
+            return self.expired(request)
+        services.forget_address(subscription.email)
+        return render(request, "alerts/manage.html", {"email": subscription.email, "deleted": True})
+
+    def expired(self, request, sent=False):
+        context = {"days": settings.ALERTS_MANAGE_DAYS, "sent": sent}
+        return render(request, "alerts/expired.html", context, status=200 if sent else 410)

@@ -337,22 +337,30 @@ def validate(items):
     return valid
 
 
+class PhotoOutside(Exception):
+    """A photo path that leads out of the folders the import reads."""
+
+
 class PhotoFiles:
     """Where a photo's file is on this machine, which has no network.
 
     A file's API address (`https://host/media/photos/…`) is looked for in `media_dir` (under its
     path after MEDIA_URL, then by its file name alone), then in this site's own media storage
     (a file still there, as after a release was deleted). A path, or a `file:` address, is read
-    as it is; a relative one from `base_dir` (the JSON file's folder) or `media_dir`.
+    from `base_dir` (the JSON file's folder) or `media_dir` when relative; absolute or relative,
+    only a file under one of those two folders is opened, once symbolic links are followed:
+    the JSON file cannot point the import at other files of this machine.
     """
 
     def __init__(self, media_dir=None, base_dir=None):
         self.media_dir = Path(media_dir).resolve() if media_dir else None
         self.base_dir = Path(base_dir or ".").resolve()
+        self.folders = [folder for folder in (self.base_dir, self.media_dir) if folder]
         self.storage = Photo._meta.get_field("image").storage
 
     def open(self, value):
-        """A django File to read the photo from, or None."""
+        """A django File to read the photo from, or None if it is not there. PhotoOutside if
+        the path leads out of the folders the import reads."""
         parts = urlsplit(value)
         if parts.scheme in ("http", "https"):
             path = unquote(parts.path)
@@ -365,24 +373,34 @@ class PhotoFiles:
                     return found
             return self._in_storage(name) if name else None
         if parts.scheme == "file":
-            return self._local(Path(unquote(parts.path)))
+            return self._local([Path(unquote(parts.path))])
         if parts.scheme and len(parts.scheme) > 1:  # another scheme; "C:" is a drive
             return None
         path = Path(value)
-        return self._local(path if path.is_absolute() else self.base_dir / path) or (
-            self._in_media_dir(value)
-        )
+        return self._local([path] if path.is_absolute() else [f / path for f in self.folders])
 
-    def _local(self, path):
-        return File(path.open("rb")) if path.is_file() else None
+    def _local(self, paths):
+        """The first of `paths` that is a file under the folders read; None if none is there."""
+        outside = False
+        for path in paths:
+            path = path.resolve()
+            if not any(path.is_relative_to(folder) for folder in self.folders):
+                outside = True
+            elif path.is_file():
+                return File(path.open("rb"))
+        if outside:
+            raise PhotoOutside(
+                f"outside {' and '.join(map(str, self.folders))}, the folders this import reads"
+            )
+        return None
 
     def _in_media_dir(self, name):
         if self.media_dir is None or not name:
             return None
         path = (self.media_dir / name).resolve()
-        if not path.is_relative_to(self.media_dir):
+        if not path.is_relative_to(self.media_dir) or not path.is_file():
             return None
-        return self._local(path)
+        return File(path.open("rb"))
 
     def _in_storage(self, name):
         try:
@@ -563,7 +581,11 @@ class _Writer:
         where = row.pop("image")
         meeting = meetings.get(row.pop("meeting", None))
         label = f"photo {order} ({where[:200]})"
-        upload = self.photos.open(where)
+        try:
+            upload = self.photos.open(where)
+        except PhotoOutside as refusal:
+            self.outcome.notes.append(f"{label}: refused ({refusal})")
+            return
         if upload is None:
             self.outcome.notes.append(f"{label}: not found on this machine, not imported")
             return

@@ -42,14 +42,17 @@ ERROR = {
 
 
 class OpenDataSchema(AutoSchema):
-    """Documents the errors a client can meet: 404 (unknown row, page out of range) and, on
-    lists, 400 (an invalid filter value, with the reason)."""
+    """Documents the errors a client can meet: 404 (unknown row, page out of range) and 400 (on
+    lists an invalid filter value, with the reason; anywhere a control character in the address
+    or a header, refused by core.middleware.ControlCharacterMiddleware)."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         content = {"application/json": {"schema": ERROR}}
+        refused = "A control character in the address, a cookie or a header."
         if self._is_list_view():
-            responses["400"] = {"description": "An invalid filter value.", "content": content}
+            refused = f"An invalid filter value. {refused}"
+        responses["400"] = {"description": refused, "content": content}
         responses["404"] = {"description": "Not found.", "content": content}
         return responses
 

@@ -87,6 +87,8 @@ if env_bool("DJANGO_DEVDATA", DEBUG):
 
 MIDDLEWARE = [
     "core.middleware.HealthCheckMiddleware",
+    # Before anything reads the request: a control character in it is a 400.
+    "core.middleware.ControlCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a page from the cache costs no query (see core/cache.py).
@@ -397,6 +399,7 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # E-mail alerts: unconfirmed requests expire; limits stop the form flooding a stranger's inbox.
 ALERTS_CONFIRM_HOURS = 48
+ALERTS_MANAGE_DAYS = 30  # a manage link works this long; each alert brings a new one
 ALERTS_REQUESTS_PER_ADDRESS = 3  # confirmation messages to one address per day
 ALERTS_REQUESTS_PER_CLIENT = 20  # subscription requests from one client address per hour
 ALERTS_MAX_PER_ADDRESS = 30  # filters one address can follow

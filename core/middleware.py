@@ -1,8 +1,10 @@
 import logging
+import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
@@ -40,6 +42,51 @@ class HealthCheckMiddleware:
         )
         add_never_cache_headers(response)
         return response
+
+
+# C0 controls and DEL. Text may hold a tab or a line break (a search typed with one); an
+# address, a cookie or a header value (a tab aside) holds none.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """A request with a control character in its path, query string, cookies or header values
+    is a 400 (JSON under /api/), before anything reads it: no address of ours holds one, and
+    PostgreSQL refuses NUL in text, which would make a lookup a 500. (Form fields are the
+    forms' work: Django's CharField refuses NUL with a form error that keeps what was typed.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.refused(request):
+            return self.get_response(request)
+        said = "Bad request: a control character in the address, a cookie or a header."
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"detail": said}, status=400)
+        else:
+            response = HttpResponseBadRequest(
+                f"{said}\n不正なリクエストです（アドレス、クッキーまたはヘッダーに制御文字があります）。\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        add_never_cache_headers(response)
+        return response
+
+    def refused(self, request):
+        if CONTROL.search(request.path):
+            return True
+        if CONTROL_IN_TEXT.search(unquote(request.META.get("QUERY_STRING", ""))):
+            return True
+        if any(CONTROL.search(value) for value in request.COOKIES.values()):
+            return True
+        headers = (
+            value
+            for name, value in request.META.items()
+            if name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
+        )
+        return any(isinstance(value, str) and CONTROL_IN_HEADER.search(value) for value in headers)
 
 
 class DatabaseOutageMiddleware:

@@ -165,11 +165,16 @@ def test_page_size_is_capped(client):
     assert get(client, "/api/releases/", page_size=2)["next"].endswith("page=2&page_size=2")
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/releases/%00/", "/api/meetings/99999999999999999999/", "/api/countries/ZZ/"]
-)
+@pytest.mark.parametrize("path", ["/api/meetings/99999999999999999999/", "/api/countries/ZZ/"])
 def test_odd_addresses_are_not_found(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/releases/%00/", "/api/meetings.csv?country=%00"])
+def test_a_control_character_is_a_400_in_json_that_says_why(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "control character" in response.json()["detail"]
 
 
 def test_meetings_are_public_ones_newest_first_with_filters(client, public, hidden):

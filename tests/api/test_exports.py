@@ -76,7 +76,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, public):
 
 
 @pytest.mark.parametrize("path", ["/api/meetings.csv", "/api/agreements.csv"])
-@pytest.mark.parametrize("query", ["country=ZZ", "year=abc", "kind=treaty", "country=%00"])
+@pytest.mark.parametrize("query", ["country=ZZ", "year=abc", "kind=treaty"])
 def test_invalid_filters_are_a_400_that_says_why(client, public, path, query):
     response = client.get(f"{path}?{query}")
     assert response.status_code == 400

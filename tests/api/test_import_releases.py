@@ -520,6 +520,55 @@ def test_the_media_folder_is_not_left_by_a_photo_address(tmp_path, chief):
     assert not Photo.objects.exists()
 
 
+@pytest.fixture
+def archive(tmp_path):
+    """An export's folder, and beside it a real photo the file must not reach."""
+    folder = tmp_path / "archive"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "inside.jpg").write_bytes(jpeg_bytes())
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "private.jpg").write_bytes(jpeg_bytes(64, 48))
+    return folder
+
+
+def _photos(*images):
+    return {**_good(), "photos": [{"image": image} for image in images]}
+
+
+def test_a_photo_path_outside_the_files_folder_is_refused_and_named(tmp_path, chief, archive):
+    private = tmp_path / "secret" / "private.jpg"
+    (archive / "images" / "link.jpg").symlink_to(private)
+    (archive / "images" / "inner-link.jpg").symlink_to(archive / "images" / "inside.jpg")
+    images = [
+        str(private),  # absolute
+        f"file://{private}",
+        "../secret/private.jpg",
+        "images/../../secret/private.jpg",
+        "../../../../../../etc/passwd",
+        "images/link.jpg",  # a symbolic link out of the folder
+        "images/inside.jpg",
+        "images/inner-link.jpg",
+        str(archive / "images" / "inside.jpg"),  # absolute, but inside
+    ]
+    out = run(write(archive, _photos(*images)))
+    for order, image in enumerate(images[:6], start=1):
+        assert f"photo {order} ({image}): refused (outside {archive}" in out, image
+    assert [photo.order for photo in Photo.objects.order_by("order")] == [7, 8, 9]
+    assert {photo.width for photo in Photo.objects.all()} == {40}  # never the private 64 px
+
+
+def test_the_media_folder_is_read_too_but_nothing_beside_it(tmp_path, chief, archive):
+    media = tmp_path / "media-copy"
+    media.mkdir()
+    (media / "m.jpg").write_bytes(jpeg_bytes(32, 16))
+    (media / "out.jpg").symlink_to(tmp_path / "secret" / "private.jpg")
+    images = [str(media / "m.jpg"), "m.jpg", "out.jpg", "../secret/private.jpg"]
+    out = run(write(archive, _photos(*images)), "--media", str(media))
+    assert [photo.width for photo in Photo.objects.order_by("order")] == [32, 32]
+    assert "photo 3 (out.jpg): refused (outside" in out
+    assert "photo 4 (../secret/private.jpg): refused (outside" in out
+
+
 def test_a_photo_is_cleaned_as_an_upload_is(tmp_path, chief):
     (tmp_path / "camera.jpg").write_bytes(jpeg_full_of_metadata())
     (tmp_path / "notes.jpg").write_text("not an image")

@@ -90,7 +90,7 @@ def test_filters_by_country_official_and_date(client, meeting):
 
 
 def test_invalid_filters_are_ignored(client, meeting):
-    assert len(events(client, "/en/meetings.ics?country=%00&year=abc&official=../x")) == 1
+    assert len(events(client, "/en/meetings.ics?country=ZZ&year=abc&official=../x")) == 1
 
 
 def test_calendar_query_count_does_not_grow_with_meetings(

@@ -213,12 +213,9 @@ def test_the_feed_names_its_filters_and_links_to_the_same_list(client, releases)
         "from=2025-13-45",
         "to=９９９９９-01-01",
         "country=ZZ",
-        "country=%00",
-        "official=%00",
         "official=no-such-person",
         "agreement=treaty",
         "page=abc",
-        "q=%00",
         "q=" + "x" * 5000,
         "unknown=1",
     ],
@@ -245,7 +242,9 @@ def test_texts_reach_readers_as_text_not_markup(client, releases):
 def test_control_characters_in_texts_or_words_are_left_out(client, releases, kind):
     Release.objects.filter(slug="kz").update(title_ja="覚書\x01\x0b\x1f署名", lead_ja="\x08概要")
     releases["kz"].photos.update(credit_ja="RO\x02TOBO")
-    response = client.get(f"/ja/releases/feed/{kind}/", {"q": "\x01署名\x02"})
+    # A control character in the words is refused (core.middleware), in texts left out.
+    assert client.get(f"/ja/releases/feed/{kind}/", {"q": "\x01署名\x02"}).status_code == 400
+    response = client.get(f"/ja/releases/feed/{kind}/", {"q": "署名"})
     assert response.status_code == 200
     feed = parse(response.content)
     assert "覚書署名" in response.content.decode()

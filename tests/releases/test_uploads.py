@@ -133,14 +133,38 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied():
 
 
 def broken_exif_jpeg():
-    """A JPEG whose EXIF says the camera's make is a fraction: Pillow fails writing it back."""
+    """A JPEG whose EXIF has an orientation to apply and says the camera's make is a fraction:
+    Pillow fails writing the rest of the block back once it has turned the image."""
     exif = exif_with_gps(orientation=6).tobytes()
     broken = exif.replace(b"\x01\x0f\x00\x02", b"\x01\x0f\x00\x0a", 1)  # Make: ASCII → SRATIONAL
     assert broken != exif
     return with_segments(encode(gradient(), "JPEG"), jpeg_segment(0xE1, broken))
 
 
-def test_a_jpeg_with_a_broken_exif_block_is_refused_with_a_message():
+@pytest.mark.filterwarnings("ignore")  # Pillow warns about the blocks it cannot read
+@pytest.mark.parametrize(
+    "block",
+    [
+        exif_with_gps(orientation=6).tobytes()[:40],  # cut short
+        b"Exif\x00\x00" + b"\xff" * 60,  # garbage after the header
+        b"Exif\x00\x00XX*\x00\x08\x00\x00\x00",  # no byte order
+        b"Exif\x00\x00II*\x00\xff\xff\x00\x00",  # first directory past the end
+        exif_with_gps().tobytes().replace(b"\x01\x0f\x00\x02", b"\x01\x0f\x00\x0a", 1),
+    ],
+    ids=["truncated", "garbage", "byte-order", "offset", "wrong-type-no-orientation"],
+)
+def test_a_jpeg_with_an_unreadable_exif_block_is_accepted_as_its_pixels_alone(block):
+    """What docs/security.md says: the block is left behind with the rest of the metadata, and
+    the image is kept as it is stored (an orientation that cannot be read is not applied)."""
+    image = gradient()
+    assert image.width != image.height
+    data = with_segments(encode(image, "JPEG"), jpeg_segment(0xE1, block))
+    stored = clean_image(upload(data)).read()
+    assert non_pixel_blocks(stored) == []
+    assert Image.open(io.BytesIO(stored)).size == image.size
+
+
+def test_a_jpeg_whose_exif_orientation_cannot_be_applied_is_refused_with_a_message():
     with pytest.raises(ValidationError) as refused:
         clean_image(upload(broken_exif_jpeg()))
     assert refused.value.code == "invalid_image"

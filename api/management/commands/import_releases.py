@@ -21,7 +21,8 @@ class Command(BaseCommand):
         'as a draft; "status": "withdrawn" with "withdrawal_reason_ja" comes in withdrawn. '
         "A release whose slug exists is skipped, so running a file again changes nothing; to "
         "replace one, delete it in the admin first. Photos are read from this machine (see "
-        "--media) and cleaned as uploads are; one not found is left out and named in the output. "
+        "--media) and cleaned as uploads are; one not found, or outside the folders the import "
+        "reads, is left out and named in the output. "
         "Any error in the file: nothing is imported, and the message names the release and the "
         "field. Each release imported is one version in its history, by --user, "
         '"Imported from FILE". Exported and imported again, a release gives the same API answer '
@@ -46,8 +47,9 @@ class Command(BaseCommand):
             help="a folder holding the photos: a copy of the old site's media folder (a photo "
             "at https://host/media/photos/2025/12/x.jpg is read from DIR/photos/2025/12/x.jpg) "
             "or the files side by side (DIR/x.jpg). Without it, or when a file is not there, "
-            "photos are looked for in this site's media storage; a photo given as a path is "
-            "read from that path (relative to FILE's folder).",
+            "photos are looked for in this site's media storage. A photo given as a path (or a "
+            "file: address) is read only from under FILE's folder or DIR, symbolic links "
+            "followed; one elsewhere is left out and named in the output.",
         )
         parser.add_argument(
             "--dry-run",
