@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 

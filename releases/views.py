@@ -350,8 +350,11 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
 
     def get_context_data(self, **kwargs):
         official = self.object
+        # A country has a page when public releases are about it: an official's may not.
+        public = {country.pk for country in cached_public_countries()}
         return super().get_context_data(
             agreements=cache(lambda: list(Agreement.objects.public().filter(signatories=official))),
+            country_has_page=official.country_id in public,
             **kwargs,
         )
 

@@ -64,12 +64,23 @@
     if (label) dom.setAttribute("aria-label", label.textContent.replace(/:$/, "").trim());
     if (textarea.lang) dom.setAttribute("lang", textarea.lang);
     const container = textarea.closest(".prose-editor") || dom.parentElement;
-    container.querySelectorAll("[title], [aria-label]").forEach((element) => {
-      for (const name of ["title", "aria-label"]) {
-        const value = element.getAttribute(name);
-        if (value && element !== dom) element.setAttribute(name, t(value));
-      }
-    });
+    // django-prose-editor writes its toolbar's names in English and passes only its dialogs
+    // through gettext: the names are translated here, from djangojs.po.
+    const translate = (root) => {
+      root.querySelectorAll("[title], [aria-label]").forEach((element) => {
+        for (const name of ["title", "aria-label"]) {
+          const value = element.getAttribute(name);
+          if (value && element !== dom) element.setAttribute(name, t(value));
+        }
+      });
+      root.querySelectorAll(".prose-menubar__option > :not(button)").forEach((element) => {
+        element.textContent = t(element.textContent);
+      });
+    };
+    translate(container);
+    // The block-type picker shows a fresh copy of the current type's button after each change.
+    const selected = container.querySelector(".prose-menubar__selected");
+    if (selected) editor.on("transaction", () => translate(selected));
     if (currentMode() === "both" && textarea.lang === "ja") editor.setEditable(false);
   });
 

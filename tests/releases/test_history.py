@@ -5,6 +5,7 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 from reversion.models import Version
 
+from core.history import comment_text
 from directory.models import Official
 from releases.models import Meeting, MeetingParticipant, Release, Section
 from tests.admin_forms import errors, form_data
@@ -128,7 +129,7 @@ def test_restoring_brings_back_translations_and_inlines(staff_client, release):
     participant = MeetingParticipant.objects.get(meeting=meeting)
     assert (participant.title_ja, participant.title_en) == ("大統領", "President")
     assert release.contacts.get().persons_en != "Someone new"
-    assert "Reverted to version" in versions(release)[-1].revision.get_comment()
+    assert "Reverted to version" in comment_text(versions(release)[-1].revision)
 
 
 def test_restoring_never_changes_the_publication_state(staff_client):
@@ -178,7 +179,7 @@ def test_compare_shows_changed_fields_in_each_language_and_inlines(staff_client,
     assert response.status_code == 200
     text = response.content.decode()
     assert "Original title" in text and "Second title" in text
-    assert "[en]" in text
+    assert "Title (English)" in text
     assert "新しい本文" in text
     assert "New caption" in text and "Original caption" in text
     assert "Original lead" not in text  # unchanged fields are not listed
