@@ -29,6 +29,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from core.history import in_each_language
 from directory.models import Country, Official, Organization
 from releases import workflow
 from releases.models import (
@@ -41,6 +42,7 @@ from releases.models import (
     ReleaseAgreement,
     Section,
 )
+from releases.services import sync_release_countries
 from releases.uploads import clean_image
 
 
@@ -523,6 +525,8 @@ class _Writer:
             self._photo(release, order, dict(row), meetings)
         for order, row in enumerate(data.get("contacts", []), start=1):
             Contact(release=release, order=order, **row).save()
+        # As the admin does: a release is about the countries of its meetings and agreements.
+        sync_release_countries(release)
         return release
 
     def _publish(self, release, data):
@@ -538,7 +542,11 @@ class _Writer:
             )
 
     def _comment(self, release, status):
-        """What the history says, in the site's language, as the admin's publishing buttons do."""
+        """What the history says, in each reader's language, as the admin's publishing buttons
+        do."""
+        return in_each_language(lambda: self._comment_text(release, status))
+
+    def _comment_text(self, release, status):
         if status == Release.Status.DRAFT:
             return gettext("Imported from %(file)s.") % {"file": self.source}
         at = formats.date_format(timezone.localtime(release.published_at), "DATETIME_FORMAT")

@@ -4,7 +4,6 @@ import logging
 from contextlib import nullcontext
 
 import reversion
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.auth import get_permission_codename
@@ -19,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,7 +29,7 @@ from reversion.models import Version
 from reversion.utils import mute_signals
 
 from . import second_factor
-from .history import compare, restore
+from .history import change_comment, compare, in_each_language, restore
 from .locking import VersionLockForm, VersionLockFormSet
 from .middleware import RETRY_AFTER
 
@@ -140,12 +139,25 @@ def not_saved_response(request):
     return response
 
 
+class HistoryMessage(list):
+    """Django's change message (a list, kept in the admin log), carrying the history's comment."""
+
+    def __init__(self, message, comment):
+        super().__init__(message)
+        self.comment = comment
+
+
 class LockedInline:
     """For every inline of a LockedVersionAdmin: each row carries its version (VersionLockForm,
     VersionLockFormSet). Put first: `class X(LockedInline, BilingualStackedInline)`."""
 
     form = VersionLockForm
     formset = VersionLockFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"editor": request.user})
+        return formset
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -182,6 +194,10 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
             ),
         ]
         return urls + super().get_urls()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"editor": request.user})
 
     def get_fieldsets(self, request, obj=None):
         # The hidden version travels in a fieldset of its own, which the admin does not show.
@@ -245,23 +261,42 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
                 raise PermissionDenied
 
     def _restored_comment(self, version):
-        # Kept in the history, read later by staff of either language: both, as the workflow's.
         revision = version.revision
         user = revision.user
-        parts = []
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                parts.append(
-                    _("Reverted to version %(id)s, saved on %(when)s by %(who)s.")
-                    % {
-                        "id": version.pk,
-                        "when": formats.date_format(
-                            timezone.localtime(revision.date_created), "DATETIME_FORMAT"
-                        ),
-                        "who": (user.get_full_name() or user.get_username()) if user else "—",
-                    }
-                )
-        return " · ".join(parts)
+        return in_each_language(
+            lambda: (
+                _("Reverted to version %(id)s, saved on %(when)s by %(who)s.")
+                % {
+                    "id": version.pk,
+                    "when": formats.date_format(
+                        timezone.localtime(revision.date_created), "DATETIME_FORMAT"
+                    ),
+                    "who": (user.get_full_name() or user.get_username()) if user else "—",
+                }
+            )
+        )
+
+    # The history's comment on a save: in each language (core.history.in_each_language), set
+    # after django-reversion's own, which is the admin log's message in the saver's language.
+
+    def history_comment(self, request, form, formsets, add):
+        return change_comment(form, formsets, add)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return HistoryMessage(message, self.history_comment(request, form, formsets, add))
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active() and isinstance(message, HistoryMessage):
+            reversion.set_comment(message.comment)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active() and isinstance(message, HistoryMessage):
+            reversion.set_comment(message.comment)
+        return entry
 
     def history_view(self, request, object_id, extra_context=None):
         versions = self._reversion_order_version_queryset(
@@ -288,9 +323,7 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
             old = versions.get(pk=int(request.GET.get("from", "")))
             new = versions.get(pk=int(request.GET.get("to", "")))
         except (ValueError, Version.DoesNotExist):
-            messages.warning(
-                request, "比較する2つの版を選んでください。 · Choose two versions to compare."
-            )
+            messages.warning(request, _("Choose two versions to compare."))
             return HttpResponseRedirect(
                 reverse(
                     f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]
@@ -302,7 +335,7 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": obj,
-            "title": "版の比較 · Compare versions",
+            "title": _("Compare versions"),
             "old": old,
             "new": new,
             "diffs": compare(old, new),

@@ -7,6 +7,7 @@ as the editor last chose (`EditorPreference`). static/desk/desk.js switches with
 without JavaScript the switch is a plain form and the page comes back in the chosen mode.
 """
 
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -23,6 +24,24 @@ LANGUAGE_LABELS = {
     "ja": _("%(field)s (Japanese)"),
     "en": _("%(field)s (English)"),
 }
+
+
+def _language_label(db_field):
+    return LANGUAGE_LABELS[db_field.language] % {
+        "field": capfirst(db_field.translated_field.verbose_name)
+    }
+
+
+# "副題（日本語）", "Subtitle (English)" for a field modeltranslation added ("subtitle [ja]"),
+# in the language active when it is shown: forms, the history and the edit-conflict message.
+language_label = lazy(_language_label, str)
+
+
+def field_label(db_field):
+    """A model field's label as the bilingual forms show it."""
+    if getattr(db_field, "language", None) in LANGUAGE_LABELS:
+        return language_label(db_field)
+    return db_field.verbose_name
 
 
 class BilingualFieldsMixin:
@@ -61,8 +80,7 @@ class BilingualFieldsMixin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         language = getattr(db_field, "language", None)
         if field is not None and language in LANGUAGE_LABELS:
-            original = db_field.translated_field
-            field.label = LANGUAGE_LABELS[language] % {"field": capfirst(original.verbose_name)}
+            field.label = language_label(db_field)
             self._get_widget_from_field(field).attrs["lang"] = language
         return field
 

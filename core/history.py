@@ -6,14 +6,19 @@ photos, contacts and agreement links, in one revision; the comparison covers all
 restoring any version of any of them brings back that whole revision.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from modeltranslation.translator import NotRegistered, translator
 
+from .bilingual import field_label
 from .models import Versioned
 
 # Bookkeeping columns that change on every save and say nothing to an editor.
@@ -81,7 +86,7 @@ def _field_changes(model, old, new, parent_model=None):
             before = sorted(map(str, before or []))
             after = sorted(map(str, after or []))
         if (before or None) != (after or None):
-            changes.append(Change(str(f.verbose_name), _display(f, before), _display(f, after)))
+            changes.append(Change(str(field_label(f)), _display(f, before), _display(f, after)))
     return changes
 
 
@@ -129,6 +134,66 @@ def compare(old_version, new_version):
                 ObjectDiff(str(related_model._meta.verbose_name), some.object_repr, status, changes)
             )
     return diffs
+
+
+def in_each_language(make):
+    """A history comment that each reader sees in their own language: `make()` under each of the
+    site's languages, kept together (reversion's comment column holds one text)."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(make())
+    return json.dumps(texts, ensure_ascii=False)
+
+
+def comment_text(revision):
+    """A revision's comment in the reader's language. Comments kept before they were kept per
+    language read as they were written."""
+    comment = revision.comment
+    if comment.startswith("{"):
+        try:
+            texts = json.loads(comment)
+        except ValueError:
+            texts = None
+        if isinstance(texts, dict):
+            return texts.get(translation.get_language()) or texts.get(settings.LANGUAGE_CODE, "")
+    return revision.get_comment()
+
+
+def _labels(form, names):
+    return [str(form.fields[name].label or name) for name in names if name in form.fields]
+
+
+def change_comment(form, formsets, add):
+    """What an admin save changed, in words, in each language (see in_each_language): what
+    Django's admin log says, but with every name (fields, rows) in the reader's language; the
+    log's own message keeps rows' names in English."""
+
+    def describe():
+        if add:
+            parts = [gettext("Added.")]
+        elif form.changed_data:
+            labels = get_text_list(_labels(form, form.changed_data), gettext("and"))
+            parts = [gettext("Changed {fields}.").format(fields=labels)]
+        else:
+            parts = []
+        for formset in formsets:
+            for row in formset.new_objects:
+                name = row._meta.verbose_name
+                parts.append(gettext("Added {name} “{object}”.").format(name=name, object=row))
+            for row, names in formset.changed_objects:
+                labels = get_text_list(_labels(formset.forms[0], names), gettext("and"))
+                parts.append(
+                    gettext("Changed {fields} for {name} “{object}”.").format(
+                        fields=labels, name=row._meta.verbose_name, object=row
+                    )
+                )
+            for row in formset.deleted_objects:
+                name = row._meta.verbose_name
+                parts.append(gettext("Deleted {name} “{object}”.").format(name=name, object=row))
+        return " ".join(parts) or gettext("No fields changed.")
+
+    return in_each_language(describe)
 
 
 def _stamps(model):

@@ -29,9 +29,10 @@ AFTER_REFUSAL = gettext_lazy(
 
 def changes_since(instance, opened_version):
     """Who saved `instance` after its version `opened_version`, when last, and which fields
-    differ, from the history django-reversion keeps: (names, moment, field labels)."""
+    differ, from the history django-reversion keeps: (users, moment, field labels); a save
+    with no user known is None among the users."""
     versions = Version.objects.get_for_object(instance).select_related("revision__user")
-    names, moment, opened, latest = [], None, None, None
+    users, moment, opened, latest = [], None, None, None
     for version in versions[:MAX_VERSIONS_READ]:
         saved_as = version.field_dict.get("version", 0)
         if opened_version is not None and saved_as <= opened_version:
@@ -39,27 +40,41 @@ def changes_since(instance, opened_version):
             break
         latest = latest or version
         moment = moment or version.revision.date_created
-        user = version.revision.user
-        name = (user.get_full_name() or user.get_username()) if user else _("someone")
-        if name not in names:
-            names.append(name)
+        if version.revision.user not in users:
+            users.append(version.revision.user)
         if opened_version is None:
             break
     fields = changed_fields(opened, latest) if opened and latest else []
-    return names, moment, fields
+    return users, moment, fields
 
 
-def conflict_message(instance, opened_version, inline=False):
-    names, moment, fields = changes_since(instance, opened_version)
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user else _("someone")
+
+
+def conflict_message(instance, opened_version, inline=False, editor=None):
+    """Why a save is refused. `editor`, the person saving: when the only saves since were
+    their own (another tab, another window), the message says so."""
+    users, moment, fields = changes_since(instance, opened_version)
     params = {
         "model": capfirst(instance._meta.verbose_name),
         "object": instance,
-        "who": ", ".join(names) or _("someone"),
+        "who": ", ".join(map(_name, users)) or _("someone"),
         "when": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
         if moment
         else "—",
     }
-    if inline:
+    yourself = getattr(editor, "pk", None) is not None and [
+        getattr(user, "pk", None) for user in users
+    ] == [editor.pk]
+    if yourself and inline:
+        text = _(
+            "You saved %(model)s “%(object)s” in another tab or window after you opened this "
+            "page (%(when)s)."
+        )
+    elif yourself:
+        text = _("You saved this in another tab or window after you opened it here (%(when)s).")
+    elif inline:
         text = _(
             "%(model)s “%(object)s” was saved by someone else after you opened this page "
             "(%(who)s, %(when)s)."
@@ -68,7 +83,10 @@ def conflict_message(instance, opened_version, inline=False):
         text = _("Someone else saved this after you opened it (%(who)s, %(when)s).")
     parts = [text % params]
     if fields:
-        parts.append(_("They changed: %(fields)s.") % {"fields": ", ".join(fields)})
+        changed = (
+            _("You changed there: %(fields)s.") if yourself else _("They changed: %(fields)s.")
+        )
+        parts.append(changed % {"fields": ", ".join(fields)})
     parts.append(str(AFTER_REFUSAL))
     return " ".join(parts)
 
@@ -76,10 +94,14 @@ def conflict_message(instance, opened_version, inline=False):
 class VersionLockForm(forms.ModelForm):
     """Refuses to save over a change someone else saved after this form was opened."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(
+        label=gettext_lazy("Version opened"), widget=forms.HiddenInput, required=False
+    )
 
     # Set by VersionLockFormSet on its rows: it checks them, and only those it writes.
     in_formset = False
+    # The person saving, set by the admin (core.admin.LockedVersionAdmin) on the form's class.
+    editor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +126,8 @@ class VersionLockForm(forms.ModelForm):
         current = rows.first()
         if current is not None and opened != current.version:
             raise ValidationError(
-                conflict_message(current, opened, inline=self.in_formset), code="conflict"
+                conflict_message(current, opened, inline=self.in_formset, editor=self.editor),
+                code="conflict",
             )
 
 

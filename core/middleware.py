@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -89,9 +90,28 @@ class ControlCharacterMiddleware:
         return any(isinstance(value, str) and CONTROL_IN_HEADER.search(value) for value in headers)
 
 
+def outage_language(request):
+    """The language of the page that failed, known without the database: the address's prefix
+    (/en/...), else, in the admin, the interface language the person chose (its cookie) or
+    their browser asks for. None when it cannot be known (the sitemap, a photo): both."""
+    language = translation.get_language_from_path(request.path_info)
+    if language or not request.path_info.startswith("/admin/"):
+        return language
+    wanted = [request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")]
+    wanted += [
+        part.split(";")[0].strip() for part in request.headers.get("Accept-Language", "").split(",")
+    ]
+    for code in filter(None, wanted):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
 class DatabaseOutageMiddleware:
-    """A database that cannot be reached is a 503 with Retry-After, not a 500: a calm page in
-    both languages (a template that needs no database), or JSON under /api/."""
+    """A database that cannot be reached is a 503 with Retry-After, not a 500: a calm page (a
+    template that needs no database) in the language of the address, or JSON under /api/."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,7 +129,8 @@ class DatabaseOutageMiddleware:
                 status=503,
             )
         else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
+            context = {"language": outage_language(request)}
+            response = HttpResponse(render_to_string("503.html", context), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         add_never_cache_headers(response)
         return response

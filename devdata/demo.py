@@ -27,6 +27,7 @@ from releases.models import (
     Section,
 )
 from releases.search import refresh_search_text
+from releases.services import sync_release_countries
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_release.yaml"
 
@@ -153,6 +154,9 @@ class _Loader:
                 participant = self.by_key(participant, official=self.officials)
                 lookup = {"meeting": meeting, "official": participant.pop("official")}
                 self.upsert(MeetingParticipant, lookup, {**participant, "order": position})
+
+        # The admin's rule: a release is about the countries of its meetings and agreements.
+        sync_release_countries(release)
 
         images = 0
         for row in parts["photos"]:

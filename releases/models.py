@@ -393,7 +393,9 @@ class Release(ChoiceLabels, TranslationTracked, Versioned):
 class Section(TranslationTracked, Versioned):
     """A numbered part of the release's body: a heading and its text."""
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="sections")
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="sections"
+    )
     heading = models.CharField(_("heading"), max_length=300, blank=True)
     body = ProseEditorField(
         _("text"), blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html
@@ -427,7 +429,9 @@ class Contact(ChoiceLabels, TranslationTracked, Versioned):
         INQUIRIES = "inquiries", _("Inquiries")
         PRESS = "press", _("Press")
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="contacts")
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="contacts"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     department = models.CharField(
         _("department"), max_length=200, help_text=_("e.g. 金属企画部 国際業務課.")
@@ -479,7 +483,9 @@ class Meeting(ChoiceLabels, TranslationTracked, Versioned):
         SIGNING_CEREMONY = "signing_ceremony", _("Signing ceremony")
         OTHER = "other", _("Other")
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="meetings")
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="meetings"
+    )
     date = models.DateField(_("date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.BILATERAL)
@@ -490,7 +496,11 @@ class Meeting(ChoiceLabels, TranslationTracked, Versioned):
     place = models.CharField(_("place"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     participants = models.ManyToManyField(
-        Official, through="MeetingParticipant", related_name="meetings", blank=True
+        Official,
+        verbose_name=_("participants"),
+        through="MeetingParticipant",
+        related_name="meetings",
+        blank=True,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -527,7 +537,9 @@ class Meeting(ChoiceLabels, TranslationTracked, Versioned):
 class MeetingParticipant(TranslationTracked, Versioned):
     """An official at a meeting, with the title they held then (kept when their post changes)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations"
+    )
     official = models.ForeignKey(
         Official,
         verbose_name=_("official"),
@@ -689,7 +701,9 @@ def photo_upload_to(instance, filename):
 
 
 class Photo(TranslationTracked, Versioned):
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="photos")
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="photos"
+    )
     meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("meeting"),

@@ -228,8 +228,12 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        official = self.object
+        # A country has a page when public releases are about it: an official's may not.
+        has_page = Release.objects.published().filter(countries=official.country_id).exists()
         return super().get_context_data(
-            agreements=Agreement.objects.public().filter(signatories=self.object),
+            agreements=Agreement.objects.public().filter(signatories=official),
+            country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )
 

@@ -21,6 +21,7 @@ from js_asset import Media as ImportMapMedia
 
 from core.admin import LockedVersionAdmin
 from core.bilingual import BilingualAdmin
+from core.history import in_each_language
 from directory.models import Organization
 
 from .. import workflow
@@ -270,12 +271,16 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
                 obj, request.user, obj.withdrawal_reason_ja, obj.withdrawal_reason_en or ""
             )
 
-    def construct_change_message(self, request, form, formsets, add=False):
-        # Kept in the admin log and as the history comment: what happened, in words.
-        message = super().construct_change_message(request, form, formsets, add)
+    def history_comment(self, request, form, formsets, add):
+        # A publishing step is what the history says happened, in words.
         if form.workflow_action:
-            return workflow.DONE_MESSAGES[form.workflow_action] % {"at": self._when(form.instance)}
-        return message
+            return self._done_comment(form.workflow_action, form.instance)
+        return super().history_comment(request, form, formsets, add)
+
+    def _done_comment(self, action, release):
+        return in_each_language(
+            lambda: workflow.DONE_MESSAGES[action] % {"at": self._when(release)}
+        )
 
     def _when(self, release):
         if not release.published_at:
@@ -388,9 +393,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
                 with reversion.create_revision():
                     reversion.set_user(request.user)
                     function(release, request.user)
-                    reversion.set_comment(
-                        workflow.DONE_MESSAGES[action] % {"at": self._when(release)}
-                    )
+                    reversion.set_comment(self._done_comment(action, release))
                 done += 1
             except ValidationError as error:
                 refused.append(f"{release}: {' '.join(error.messages)}")

@@ -64,12 +64,37 @@
     if (label) dom.setAttribute("aria-label", label.textContent.replace(/:$/, "").trim());
     if (textarea.lang) dom.setAttribute("lang", textarea.lang);
     const container = textarea.closest(".prose-editor") || dom.parentElement;
-    container.querySelectorAll("[title], [aria-label]").forEach((element) => {
-      for (const name of ["title", "aria-label"]) {
-        const value = element.getAttribute(name);
-        if (value && element !== dom) element.setAttribute(name, t(value));
-      }
-    });
+    // django-prose-editor writes its toolbar's names in English and passes only its dialogs
+    // through gettext: the names are translated here, from djangojs.po. The toolbar is built
+    // after this event, and the block-type picker redraws its current choice on every change.
+    const translate = (root) => {
+      root.querySelectorAll("[title], [aria-label]").forEach((element) => {
+        for (const name of ["title", "aria-label"]) {
+          const value = element.getAttribute(name);
+          if (value && t(value) !== value) element.setAttribute(name, t(value));
+        }
+      });
+      root.querySelectorAll(".prose-menubar__option > :not(button)").forEach((element) => {
+        const text = element.textContent;
+        if (t(text) !== text) element.textContent = t(text);
+      });
+    };
+    const watch = (menubar) => {
+      translate(menubar);
+      new MutationObserver(() => translate(menubar)).observe(menubar, { childList: true, subtree: true });
+    };
+    const menubar = container.querySelector(".prose-menubar");
+    if (menubar) {
+      watch(menubar);
+    } else {
+      const waiting = new MutationObserver(() => {
+        const built = container.querySelector(".prose-menubar");
+        if (!built) return;
+        waiting.disconnect();
+        watch(built);
+      });
+      waiting.observe(container, { childList: true, subtree: true });
+    }
     if (currentMode() === "both" && textarea.lang === "ja") editor.setEditable(false);
   });
 

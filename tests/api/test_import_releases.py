@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
+from core.history import comment_text
 from devdata.demo import load_demo
 from directory.models import Official, Organization
 from releases import workflow
@@ -161,7 +162,7 @@ def test_the_publication_keeps_its_time_and_is_an_archive_publication_in_history
     assert answer(client, "old")["published_at"] == original["published_at"]
     [version] = Version.objects.get_for_object(release)
     assert version.revision.user == chief
-    assert version.revision.get_comment().startswith(
+    assert comment_text(version.revision).startswith(
         "press-2024.json から取り込み：過去のリリースとして公開しました（公開日時 "
     )
 
@@ -200,7 +201,7 @@ def test_standard_input(client, tmp_path, chief):
         stdout=out,
     )
     assert "created  piped" in out.getvalue()
-    comment = Version.objects.get_for_object(Release.objects.get()).get().revision.get_comment()
+    comment = comment_text(Version.objects.get_for_object(Release.objects.get()).get().revision)
     assert comment.startswith("stdin から")
 
 
@@ -215,7 +216,7 @@ def test_a_release_without_a_publication_time_is_a_draft(client, tmp_path, chief
     assert (workflow.state(release), release.published_at) == ("draft", None)
     assert "created  unpublished: draft" in out
     [version] = Version.objects.get_for_object(release)
-    assert version.revision.get_comment() == "archive.json から取り込みました。"
+    assert comment_text(version.revision) == "archive.json から取り込みました。"
     assert client.get("/api/releases/unpublished/").status_code == 404
 
 

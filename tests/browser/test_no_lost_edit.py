@@ -78,7 +78,7 @@ def test_the_second_to_save_is_refused_in_their_language_and_keeps_their_text(
     save_and_continue(colleague)
     refusal = colleague.locator(".errorlist.nonform")
     expect(refusal).to_contain_text("was saved by someone else after you opened this page")
-    expect(refusal).to_contain_text("They changed: place [ja]")
+    expect(refusal).to_contain_text("They changed: Place (Japanese).")
     expect(colleague.locator("#id_title_en")).to_have_value("Her new title")
     refusal.scroll_into_view_if_needed()
     colleague.screenshot(path=screenshot_dir / "no-lost-edit-en.png")

@@ -33,12 +33,12 @@ def assert_calm_503(response):
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 @pytest.mark.parametrize("name,kwargs", PAGES, ids=[name for name, _ in PAGES])
-def test_pages_and_feeds_are_a_calm_bilingual_503(client, database_down, name, kwargs, language):
+def test_pages_and_feeds_are_a_calm_503(client, database_down, name, kwargs, language):
     response = client.get(url(name, language, kwargs))
     assert_calm_503(response)
     html = response.content.decode()
-    assert "ただいま一時的にご覧いただけません" in html
-    assert "Briefly unavailable" in html
+    assert ("ただいま一時的にご覧いただけません" in html) == (language == "ja")
+    assert ("Briefly unavailable" in html) == (language == "en")
 
 
 @pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-releases.xml"])
@@ -82,3 +82,47 @@ def test_a_csv_download_still_streams_every_row(client):
     body = b"".join(response.streaming_content).decode()
     assert body.startswith("\ufeffid,date")
     assert "会談A" in body
+
+
+@pytest.mark.parametrize(
+    "language,shown,absent",
+    [
+        ("ja", "ただいま一時的にご覧いただけません", "Briefly unavailable"),
+        ("en", "Briefly unavailable", "ただいま"),
+    ],
+)
+def test_the_outage_page_speaks_the_language_of_its_address(
+    client, database_down, language, shown, absent
+):
+    response = client.get(url("releases:list", language, {}), HTTP_ACCEPT_LANGUAGE="ja,en")
+    assert_calm_503(response)
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert shown in html
+    assert absent not in html
+    assert f'href="/{language}/"' in html
+
+
+@pytest.mark.parametrize(
+    "cookie,accept,lang",
+    [("en", "ja", "en"), ("ja", "en", "ja"), (None, "en-GB,en;q=0.8", "en"), (None, "ja", "ja")],
+)
+def test_the_admins_outage_page_speaks_the_interface_language(
+    staff_client, settings, database_down, cookie, accept, lang
+):
+    if cookie:
+        staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = staff_client.get("/admin/releases/release/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert_calm_503(response)
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert ("Briefly unavailable" in html) == (lang == "en")
+    assert ("ただいま一時的にご覧いただけません" in html) == (lang == "ja")
+
+
+def test_the_outage_page_speaks_both_languages_when_none_can_be_known(staff_client, database_down):
+    response = staff_client.get("/admin/releases/release/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = response.content.decode()
+    assert '<html lang="ja">' in html
+    assert '<h2 lang="en">Briefly unavailable</h2>' in html
+    assert "ただいま一時的にご覧いただけません" in html

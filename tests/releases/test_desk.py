@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from core.history import comment_text
 from directory.models import Official, Organization
 from releases.models import MeetingParticipant, Photo, Release
 from tests.admin_forms import errors, form_data
@@ -223,7 +224,7 @@ def test_a_publisher_enters_a_past_release_with_its_original_date(publisher_clie
     assert timezone.localtime(draft.published_at).date() == datetime.date(2019, 4, 1)
     from reversion.models import Version
 
-    comment = Version.objects.get_for_object(draft).first().revision.get_comment()
+    comment = comment_text(Version.objects.get_for_object(draft).first().revision)
     assert comment.startswith("過去のリリースとして公開しました")
     # Listed in its true place: after newer releases, not first.
     newer = ReleaseFactory(published_at=timezone.now() - datetime.timedelta(days=1))

@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
+from django.utils import translation
 from reversion.models import Version
 
+from core.history import comment_text
 from directory.models import Official
 from releases.models import Meeting, MeetingParticipant, Release, Section
 from tests.admin_forms import errors, form_data
@@ -128,7 +130,10 @@ def test_restoring_brings_back_translations_and_inlines(staff_client, release):
     participant = MeetingParticipant.objects.get(meeting=meeting)
     assert (participant.title_ja, participant.title_en) == ("大統領", "President")
     assert release.contacts.get().persons_en != "Someone new"
-    assert "Reverted to version" in versions(release)[-1].revision.get_comment()
+    revision = versions(release)[-1].revision
+    assert "に戻しました" in comment_text(revision)
+    with translation.override("en"):
+        assert "Reverted to version" in comment_text(revision)
 
 
 def test_restoring_never_changes_the_publication_state(staff_client):
@@ -178,7 +183,7 @@ def test_compare_shows_changed_fields_in_each_language_and_inlines(staff_client,
     assert response.status_code == 200
     text = response.content.decode()
     assert "Original title" in text and "Second title" in text
-    assert "[en]" in text
+    assert "タイトル（英語）" in text  # the field, as the form names it
     assert "新しい本文" in text
     assert "New caption" in text and "Original caption" in text
     assert "Original lead" not in text  # unchanged fields are not listed

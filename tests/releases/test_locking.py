@@ -321,7 +321,7 @@ def test_a_release_form_opened_before_a_colleague_saved_a_meeting_on_its_page_is
     assert conflict(response), said
     assert "元の会談" in said or "同僚が直した会談" in said
     assert "Hanako Sato" in said
-    assert "タイトル [ja]" in said and "場所 [ja]" in said  # what they changed
+    assert "タイトル（日本語）, 場所（日本語）" in said  # what they changed, as the form names it
     assert form_data(response, "release_form")["title_ja"] == "私が直した題名"
     meeting.refresh_from_db()
     assert (meeting.title_ja, meeting.place_ja) == ("同僚が直した会談", "アルマトイ")
@@ -341,7 +341,7 @@ def test_the_refusal_speaks_the_language_of_the_page(staff_client, other_client)
     said = " ".join(errors(response))
     assert "Meeting “Their meeting” was saved by someone else after you opened this page" in said
     assert "(Hanako Sato" in said
-    assert "They changed: title [en]" in said
+    assert "They changed: Title (English)." in said
     assert "Your changes have not been saved" in said
     assert "保存" not in said
 

@@ -5,9 +5,11 @@ import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
+from core.history import comment_text
 from releases.models import Meeting, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import (
@@ -197,7 +199,9 @@ def test_restoring_a_meeting_version_saved_with_the_public_release_keeps_it_with
     # History: the restore is the editor's act, and the release's new version says withdrawn.
     revision = Revision.objects.order_by("-pk").first()
     assert revision.user == editor
-    assert f"Reverted to version {while_public.pk}" in revision.get_comment()
+    assert f"版 {while_public.pk} に戻しました" in comment_text(revision)
+    with translation.override("en"):
+        assert f"Reverted to version {while_public.pk}" in comment_text(revision)
     newest = Version.objects.get_for_object(story).first()
     assert newest.revision == revision
     assert newest.field_dict["status"] == Release.Status.WITHDRAWN

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.history import comment_text
 from releases import workflow
 from releases.models import Release
 from tests.admin_forms import errors, form_data
@@ -242,7 +243,7 @@ def test_publisher_schedules_from_the_form(publisher_client, publisher, draft):
     assert workflow.state(draft) == "scheduled"
     from reversion.models import Version
 
-    comment = Version.objects.get_for_object(draft).first().revision.get_comment()
+    comment = comment_text(Version.objects.get_for_object(draft).first().revision)
     assert comment.startswith("予約公開を設定しました")
 
 
