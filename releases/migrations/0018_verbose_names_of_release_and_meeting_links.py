@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0007_deterministic_orderings'),
-        ('releases', '0015_deterministic_orderings'),
+        ('releases', '0017_fill_archive_counts'),
     ]
 
     operations = [
