@@ -49,7 +49,7 @@
       setReadOnly(input, both && isSaved(input));
     });
     const note = document.getElementById("translation-mode-note");
-    if (note) note.hidden = !document.querySelector('input[lang="ja"]:read-only, textarea[lang="ja"]:read-only');
+    if (note) note.hidden = !document.querySelector('[aria-describedby~="translation-mode-note"]');
   }
 
   function setMode(mode) {
@@ -354,30 +354,37 @@
     return t(text).replace(/%\((\w+)\)s/g, (match, key) => values[key]);
   }
 
+  // Rounded up, so that a file over the limit never reads as the limit itself.
   function megabytes(bytes) {
     const language = document.documentElement.lang || undefined;
-    return (bytes / 2 ** 20).toLocaleString(language, { maximumFractionDigits: 1 });
+    return (Math.ceil((bytes / 2 ** 20) * 10) / 10).toLocaleString(language, { maximumFractionDigits: 1 });
   }
 
+  // Where Django puts a field's errors: above the field's box, which shows it has errors.
   function showFileError(input, message) {
     const id = `${input.id || input.name}_size_error`;
+    const box = input.closest(".flex-container") || input;
     let list = document.getElementById(id);
     if (!message) {
-      if (list) list.remove();
+      if (!list) return;
+      list.remove();
+      box.classList.remove("errors");
       input.removeAttribute("aria-invalid");
       describedBy(input, id, false);
       return;
     }
     if (!list) {
-      list = document.createElement("ul");
+      // Announced as it appears; the alert is around the list, which stays a list.
+      list = document.createElement("div");
       list.id = id;
-      list.className = "errorlist desk-file-error";
       list.setAttribute("role", "alert");
-      (input.closest(".file-upload") || input).after(list);
+      box.before(list);
+      box.classList.add("errors");
     }
-    const item = document.createElement("li");
-    item.textContent = message;
-    list.replaceChildren(item);
+    const errors = document.createElement("ul");
+    errors.className = "errorlist";
+    errors.append(Object.assign(document.createElement("li"), { textContent: message }));
+    list.replaceChildren(errors);
     input.setAttribute("aria-invalid", "true");
     describedBy(input, id, true);
   }
