@@ -8,7 +8,7 @@ from core.locking import VersionLockForm
 
 from . import workflow
 from .models import Photo, Release
-from .uploads import clean_image
+from .uploads import MAX_BYTES, clean_image
 
 
 class DateTimeInputs(forms.SplitDateTimeWidget):
@@ -111,7 +111,12 @@ class ReleaseAdminForm(VersionLockForm):
 
 
 class PhotoImageField(forms.ImageField):
-    """Accepts JPEG, PNG and WebP recognised by content; returns the re-encoded copy to store."""
+    """Accepts JPEG, PNG and WebP recognised by content; returns the re-encoded copy to store.
+    The input carries the size limit, so that the browser refuses a larger file before sending
+    it (static/desk/desk.js)."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "data-max-bytes": MAX_BYTES}
 
     def to_python(self, data):
         # forms.ImageField.to_python would open the file with every Pillow plugin: skip it.

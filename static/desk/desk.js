@@ -12,20 +12,49 @@
     return match ? match[1] : null;
   }
 
-  // Side by side, the Japanese is the text being translated: shown, not edited.
+  // Side by side, the Japanese already saved is the text being translated: shown, not edited.
+  // What is new has no Japanese to translate yet, so it is typed in both languages: a new
+  // record (the add page) and a new row. A page with read-only Japanese says so and offers
+  // the switch (the note in the language bar, which each read-only field points to).
+  function isSaved(input) {
+    if (document.body.classList.contains("desk-add")) return false;
+    // A row of an inline: a stacked one's box, or a tabular one's table row.
+    const row = input.closest(".inline-group tr.form-row, .inline-group .inline-related");
+    return row ? row.classList.contains("has_original") : true;
+  }
+
+  function describedBy(element, id, on) {
+    const ids = (element.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== id);
+    if (on) ids.push(id);
+    if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
+    else element.removeAttribute("aria-describedby");
+  }
+
+  function setReadOnly(input, readOnly) {
+    input.readOnly = readOnly;
+    describedBy(input, "translation-mode-note", readOnly);
+    const editor = proseEditors.get(input);
+    if (editor) {
+      // Without emitting an update: that would write the editor's HTML back into the textarea
+      // (and make an untouched form look changed).
+      editor.setEditable(!readOnly, false);
+      describedBy(editor.view.dom, "translation-mode-note", readOnly);
+    }
+  }
+
   function applyReadOnly(root) {
-    const readOnly = currentMode() === "both";
+    const both = currentMode() === "both";
     root.querySelectorAll('input[lang="ja"], textarea[lang="ja"]').forEach((input) => {
       if (input.id.includes("__prefix__")) return;
-      input.readOnly = readOnly;
-      const editor = proseEditors.get(input);
-      if (editor) editor.setEditable(!readOnly);
+      setReadOnly(input, both && isSaved(input));
     });
+    const note = document.getElementById("translation-mode-note");
+    if (note) note.hidden = !document.querySelector('[aria-describedby~="translation-mode-note"]');
   }
 
   function setMode(mode) {
     document.body.className = document.body.className.replace(/\btmode-(ja|en|both)\b/, "tmode-" + mode);
-    document.querySelectorAll("form.translation-mode button[name=mode]").forEach((button) => {
+    document.querySelectorAll("form.translation-mode [role=group] button[name=mode]").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.value === mode));
     });
     applyReadOnly(document);
@@ -39,6 +68,11 @@
       if (!button || button.name !== "mode") return;
       event.preventDefault();
       setMode(button.value);
+      // The note's button goes away with the note: the focus goes to the field it unlocked.
+      if (button.closest("#translation-mode-note")) {
+        const pressed = form.querySelector(`[role=group] button[value="${button.value}"]`);
+        if (pressed) pressed.focus();
+      }
       const data = new FormData(form);
       data.set("mode", button.value);
       // Remembered for next time; what is typed in the page stays, nothing reloads.
@@ -95,7 +129,7 @@
       });
       waiting.observe(container, { childList: true, subtree: true });
     }
-    if (currentMode() === "both" && textarea.lang === "ja") editor.setEditable(false);
+    if (textarea.lang === "ja" && textarea.readOnly) setReadOnly(textarea, true);
   });
 
   // The release form: photos name meetings by their place in the form -----------------------
@@ -275,6 +309,149 @@
     if (first) first.focus();
   }
 
+  // Leaving a form with unsaved changes ------------------------------------------------------
+  // An add or change form asks before the page is left (a link, the sidebar, closing the tab)
+  // while it holds something other than what it was opened with; saving never asks. The
+  // question is armed by the first touch of the form (typing, a choice, a click: the date
+  // shortcuts and the two-list selector change fields without an event, rich-text editors write
+  // their textarea with an input event, autocomplete boxes tell jQuery only), so an untouched
+  // page keeps the browser's back-forward cache. A page that came back with errors holds what
+  // was typed and not saved: it asks from the start.
+
+  function formState(form) {
+    const parts = [];
+    for (const element of form.elements) {
+      const type = element.type;
+      if (!element.name || ["submit", "button", "reset"].includes(type)) continue;
+      if (element.name === "csrfmiddlewaretoken") continue;
+      if (type === "file") parts.push([element.name, Array.from(element.files, (f) => `${f.name}:${f.size}`)]);
+      else if (type === "checkbox" || type === "radio") parts.push([element.name, element.value, element.checked]);
+      else if (element.tagName === "SELECT") {
+        parts.push([element.name, Array.from(element.options, (o) => [o.value, o.selected])]);
+      } else parts.push([element.name, element.value]);
+    }
+    return JSON.stringify(parts);
+  }
+
+  function initLeaveWarning() {
+    const form = document.querySelector('body.change-form #content-main form[method="post"][id$="_form"]');
+    if (!form) return;
+    const unsaved = Boolean(document.querySelector("#content-main .errornote"));
+    let opened = formState(form);
+    let armed = false;
+    const warn = (event) => {
+      if (!unsaved && formState(form) === opened) return;
+      event.preventDefault();
+      event.returnValue = ""; // Chromium before 119 asks only when this is set.
+    };
+    const arm = () => {
+      if (armed) return;
+      armed = true;
+      window.addEventListener("beforeunload", warn);
+    };
+    if (unsaved) arm();
+    // Once the two-list selectors are drawn (on load), unless the person has started already.
+    window.addEventListener("load", () => {
+      if (!armed) opened = formState(form);
+    });
+    ["input", "change", "click", "keydown"].forEach((type) => form.addEventListener(type, arm));
+    document.addEventListener("formset:added", arm);
+    document.addEventListener("formset:removed", arm);
+    if (window.django && window.django.jQuery) window.django.jQuery(form).on("change", arm);
+    // Saving: after every other submit handler, so that a submit they stopped still asks.
+    document.addEventListener("submit", (event) => {
+      if (event.target !== form || event.defaultPrevented) return;
+      armed = false;
+      window.removeEventListener("beforeunload", warn);
+    });
+    // Back in the same page from the back-forward cache: its form may still be left unsaved.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) arm();
+    });
+  }
+
+  // Photos over the size limit are refused before they are sent ------------------------------
+  // The limit comes from the form field (data-max-bytes, releases.uploads.MAX_BYTES); the
+  // server refuses such a file too. A refused file is taken out of the input and the next Save
+  // stops once at the input to say so (the form has `novalidate`, so the browser would not).
+
+  function format(text, values) {
+    return t(text).replace(/%\((\w+)\)s/g, (match, key) => values[key]);
+  }
+
+  // Rounded up, so that a file over the limit never reads as the limit itself.
+  function megabytes(bytes) {
+    const language = document.documentElement.lang || undefined;
+    return (Math.ceil((bytes / 2 ** 20) * 10) / 10).toLocaleString(language, { maximumFractionDigits: 1 });
+  }
+
+  // Where Django puts a field's errors: above the field's box, which shows it has errors.
+  function showFileError(input, message) {
+    const id = `${input.id || input.name}_size_error`;
+    const box = input.closest(".flex-container") || input;
+    let list = document.getElementById(id);
+    if (!message) {
+      if (!list) return;
+      list.remove();
+      box.classList.remove("errors");
+      input.removeAttribute("aria-invalid");
+      describedBy(input, id, false);
+      return;
+    }
+    if (!list) {
+      // Announced as it appears; the alert is around the list, which stays a list.
+      list = document.createElement("div");
+      list.id = id;
+      list.setAttribute("role", "alert");
+      box.before(list);
+      box.classList.add("errors");
+    }
+    const errors = document.createElement("ul");
+    errors.className = "errorlist";
+    errors.append(Object.assign(document.createElement("li"), { textContent: message }));
+    list.replaceChildren(errors);
+    input.setAttribute("aria-invalid", "true");
+    describedBy(input, id, true);
+  }
+
+  function checkFileSize(input) {
+    const limit = Number(input.dataset.maxBytes);
+    const file = Array.from(input.files || []).find((f) => f.size > limit);
+    if (!file) {
+      input.setCustomValidity("");
+      showFileError(input, "");
+      return;
+    }
+    const message = format(
+      "“%(name)s” is %(size)s MB; photos up to %(max)s MB are accepted. Export a smaller JPEG and choose it again.",
+      { name: file.name, size: megabytes(file.size), max: megabytes(limit) },
+    );
+    input.value = "";
+    input.setCustomValidity(message);
+    showFileError(input, message);
+  }
+
+  function initFileLimits() {
+    const selector = 'input[type="file"][data-max-bytes]';
+    document.addEventListener("change", (event) => {
+      if (event.target.matches(selector)) checkFileSize(event.target);
+    });
+    document.addEventListener("submit", (event) => {
+      const inputs = Array.from(event.target.querySelectorAll(selector));
+      inputs.forEach((input) => {
+        if (input.files && input.files.length) checkFileSize(input);
+      });
+      const refused = inputs.find((input) => input.validity.customError);
+      if (!refused) return;
+      event.preventDefault();
+      // Said once: a second Save goes on without the photo (the row keeps its old one, or
+      // the server asks for one).
+      inputs.forEach((input) => input.setCustomValidity(""));
+      refused.scrollIntoView({ block: "center" });
+      refused.focus();
+    });
+  }
+
   // The magnifier in the search box of Django's two-list selector (groups, permissions) carries
   // its help as aria-label, which a plain span may not have: it is an image.
   function nameFilterIcons() {
@@ -291,6 +468,8 @@
     document.addEventListener("formset:added", (event) => labelTableInputs(event.target.closest(".tabular") || document));
     initReleaseForm();
     initModeSwitch();
+    initFileLimits();
+    initLeaveWarning();
     // New inline rows: Django fires formset:added on the new row.
     document.addEventListener("formset:added", (event) => applyReadOnly(event.target));
     // Last: once admin/js/autocomplete.js has drawn the row's boxes and its Japanese is read-only or not.

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 def translation_mode(page, mode):
     """Switch the form's languages (ja, en, both) the way an editor does: one button."""
-    button = page.locator(f"form.translation-mode button[value='{mode}']")
+    button = page.locator(f"form.translation-mode [role=group] button[value='{mode}']")
     if button.get_attribute("aria-pressed") != "true":
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")

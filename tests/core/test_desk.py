@@ -79,3 +79,23 @@ def test_the_list_search_box_is_named_in_the_reader_language(staff_client):
         staff_client.cookies["django_language"] = language
         soup = BeautifulSoup(staff_client.get(url).content.decode(), "html.parser")
         assert soup.select_one("label[for=searchbar] img")["alt"] == name
+
+
+def test_the_switch_says_in_the_editors_language_why_japanese_cannot_be_typed(staff_client):
+    from tests.factories import ReleaseFactory
+
+    url = reverse("admin:releases_release_change", args=[ReleaseFactory().pk])
+    page = BeautifulSoup(staff_client.get(url).content, "html.parser")
+    note = page.select_one("form.translation-mode #translation-mode-note")
+    # Hidden until the page's script makes some Japanese read-only.
+    assert note.has_attr("hidden")
+    assert "保存済みの日本語は読み取り専用です" in note.get_text()
+    assert (
+        note.select_one("button[name=mode][value=ja]").get_text()
+        == "「日本語」に切り替えて編集する"
+    )
+    staff_client.post(reverse("set_language"), {"language": "en", "next": url})
+    page = BeautifulSoup(staff_client.get(url).content, "html.parser")
+    note = page.select_one("#translation-mode-note")
+    assert "Japanese is shown read-only while translating side by side." in note.get_text()
+    assert note.button.get_text() == "Switch to Japanese to edit it"

@@ -241,3 +241,28 @@ def test_an_archive_date_in_the_future_is_refused(publisher_client):
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.status == Release.Status.DRAFT
+
+
+def test_the_photo_input_carries_the_size_limit_the_server_refuses_above(staff_client, jogmec):
+    from bs4 import BeautifulSoup
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from releases.uploads import MAX_BYTES
+
+    page = BeautifulSoup(staff_client.get(reverse(ADD)).content, "html.parser")
+    assert page.select_one("input[name=photos-__prefix__-image]")["data-max-bytes"] == str(
+        MAX_BYTES
+    )
+
+    # A browser without the page's script sends it: the server refuses it as before.
+    data = add_data(
+        staff_client,
+        **{"photos-TOTAL_FORMS": "1", "photos-0-order": "0"},
+        **{
+            "photos-0-image": SimpleUploadedFile("big.jpg", b"\xff" * (MAX_BYTES + 1), "image/jpeg")
+        },
+    )
+    response = staff_client.post(reverse(ADD), data)
+    assert response.status_code == 200
+    assert "10 MB" in " ".join(errors(response))
+    assert not Release.objects.exists()
