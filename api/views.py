@@ -45,13 +45,16 @@ class OpenDataSchema(AutoSchema):
     """Documents the errors a client can meet: 404 (unknown row, page out of range) and, on
     lists, 400 (an invalid filter value, with the reason)."""
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
         content = {"application/json": {"schema": ERROR}}
-        if self._is_list_view():
+        if self.view.action == "list":
             responses["400"] = {"description": "An invalid filter value.", "content": content}
         responses["404"] = {"description": "Not found.", "content": content}
-        return responses
+        return operation
 
 
 class Pagination(PageNumberPagination):

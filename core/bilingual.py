@@ -7,6 +7,7 @@ as the editor last chose (`EditorPreference`). static/desk/desk.js switches with
 without JavaScript the switch is a plain form and the page comes back in the chosen mode.
 """
 
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -28,7 +29,7 @@ LANGUAGE_LABELS = {
 class BilingualFieldsMixin:
     """Translated fields in language pairs, labelled with their language."""
 
-    def _pair_translations(self, fields):
+    def pair_translations(self, fields):
         lines = []
         for item in fields:
             names = [item] if isinstance(item, str) else list(item)
@@ -44,18 +45,21 @@ class BilingualFieldsMixin:
                     lines.append(name)
         return lines
 
-    def _patch_fieldsets(self, fieldsets):
+    def pair_fieldsets(self, fieldsets):
         return [
-            (name, {**options, "fields": self._pair_translations(options["fields"])})
+            (name, {**options, "fields": self.pair_translations(options["fields"])})
             if "fields" in options
             else (name, options)
             for name, options in fieldsets
         ]
 
-    def _get_declared_fieldsets(self, request, obj=None):
-        if not self.fieldsets and self.fields:
-            return [(None, {"fields": self._pair_translations(self.get_fields(request, obj))})]
-        return super()._get_declared_fieldsets(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        # Declared fields and fieldsets, paired; modeltranslation's otherwise (every field).
+        if self.fieldsets:
+            return self.pair_fieldsets(self.fieldsets)
+        if self.fields:
+            return [(None, {"fields": self.pair_translations(self.get_fields(request, obj))})]
+        return super().get_fieldsets(request, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -63,7 +67,10 @@ class BilingualFieldsMixin:
         if field is not None and language in LANGUAGE_LABELS:
             original = db_field.translated_field
             field.label = LANGUAGE_LABELS[language] % {"field": capfirst(original.verbose_name)}
-            self._get_widget_from_field(field).attrs["lang"] = language
+            widget = field.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            widget.attrs["lang"] = language
         return field
 
 
