@@ -146,7 +146,7 @@ DATABASES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "pressroom"),
         "TIMEOUT": 600,
