@@ -46,15 +46,18 @@ class OpenDataSchema(AutoSchema):
     lists an invalid filter value, with the reason; anywhere a control character in the address
     or a header, refused by core.middleware.ControlCharacterMiddleware)."""
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
         content = {"application/json": {"schema": ERROR}}
         refused = "A control character in the address, a cookie or a header."
-        if self._is_list_view():
+        if self.view.action == "list":
             refused = f"An invalid filter value. {refused}"
         responses["400"] = {"description": refused, "content": content}
         responses["404"] = {"description": "Not found.", "content": content}
-        return responses
+        return operation
 
 
 class Pagination(PageNumberPagination):

@@ -206,10 +206,33 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
             (None, {"fields": ["lock_version"], "classes": ["hidden"]}),
         ]
 
-    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
-        """The restore (revision_view) and recover (recover_view) pages: django-reversion's,
-        with the revert done by core.history.restore, which keeps what a restore must not
-        change, and recorded as this user's edit of every row it wrote."""
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        context = {"title": _("Revert %(name)s") % {"name": version.object_repr}, "revert": True}
+        template = self.revision_form_template or self._templates("revision_form.html")
+        return self._restore_view(request, version, template, {**context, **(extra_context or {})})
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version, pk=version_id)
+        context = {"title": _("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
+        template = self.recover_form_template or self._templates("recover_form.html")
+        return self._restore_view(request, version, template, {**context, **(extra_context or {})})
+
+    def _templates(self, name):
+        """Where django-reversion looks for its form templates, most specific first."""
+        opts = self.opts
+        return [
+            f"reversion/{opts.app_label}/{opts.model_name}/{name}",
+            f"reversion/{opts.app_label}/{name}",
+            f"reversion/{name}",
+        ]
+
+    def _restore_view(self, request, version, template_name, extra_context):
+        """The restore (revision_view) and recover (recover_view) pages: django-reversion's
+        public views, with the revert done by core.history.restore, which keeps what a restore
+        must not change, and recorded as this user's edit of every row it wrote."""
         # reversion looks the version up by its id alone (recover) or with an object id that
         # any model may share (restore): refuse a version of another model here.
         if version.content_type_id != ContentType.objects.get_for_model(self.model).pk:
@@ -299,11 +322,9 @@ class LockedVersionAdmin(KeepsTypedWork, VersionAdmin):
         return entry
 
     def history_view(self, request, object_id, extra_context=None):
-        versions = self._reversion_order_version_queryset(
-            request,
-            Version.objects.get_for_object_reference(self.model, unquote(object_id)).select_related(
-                "revision__user"
-            ),
+        versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+        versions = versions.select_related("revision__user").order_by(
+            *(self.get_version_ordering(request) or ())
         )
         context = {
             "versions": versions,

@@ -7,6 +7,7 @@ as the editor last chose (`EditorPreference`). static/desk/desk.js switches with
 without JavaScript the switch is a plain form and the page comes back in the chosen mode.
 """
 
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,7 @@ def field_label(db_field):
 class BilingualFieldsMixin:
     """Translated fields in language pairs, labelled with their language."""
 
-    def _pair_translations(self, fields):
+    def pair_translations(self, fields):
         lines = []
         for item in fields:
             names = [item] if isinstance(item, str) else list(item)
@@ -63,25 +64,31 @@ class BilingualFieldsMixin:
                     lines.append(name)
         return lines
 
-    def _patch_fieldsets(self, fieldsets):
+    def pair_fieldsets(self, fieldsets):
         return [
-            (name, {**options, "fields": self._pair_translations(options["fields"])})
+            (name, {**options, "fields": self.pair_translations(options["fields"])})
             if "fields" in options
             else (name, options)
             for name, options in fieldsets
         ]
 
-    def _get_declared_fieldsets(self, request, obj=None):
-        if not self.fieldsets and self.fields:
-            return [(None, {"fields": self._pair_translations(self.get_fields(request, obj))})]
-        return super()._get_declared_fieldsets(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        # Declared fields and fieldsets, paired; modeltranslation's otherwise (every field).
+        if self.fieldsets:
+            return self.pair_fieldsets(self.fieldsets)
+        if self.fields:
+            return [(None, {"fields": self.pair_translations(self.get_fields(request, obj))})]
+        return super().get_fieldsets(request, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         language = getattr(db_field, "language", None)
         if field is not None and language in LANGUAGE_LABELS:
             field.label = language_label(db_field)
-            self._get_widget_from_field(field).attrs["lang"] = language
+            widget = field.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            widget.attrs["lang"] = language
         return field
 
 

@@ -90,9 +90,14 @@ def _field_changes(model, old, new, parent_model=None):
     return changes
 
 
+def model_of(version):
+    """The model of a reversion Version's object (ContentType's cache: no query)."""
+    return ContentType.objects.get_for_id(version.content_type_id).model_class()
+
+
 def changed_fields(old_version, new_version):
     """The labels of the fields of one object that differ between two of its versions."""
-    model = new_version._model
+    model = model_of(new_version)
     return [c.label for c in _field_changes(model, old_version.field_dict, new_version.field_dict)]
 
 
@@ -105,7 +110,7 @@ def _related_versions(version):
 
 def compare(old_version, new_version):
     """The differences from `old_version` to `new_version` of one object, main object first."""
-    model = new_version._model
+    model = model_of(new_version)
     diffs = [
         ObjectDiff(
             str(model._meta.verbose_name),
@@ -226,7 +231,7 @@ def restore(revision):
     row whose content the restore changes gets the next version, so a form opened before the
     restore is refused and one opened after it is not. Call it inside a transaction.
     """
-    keys = [(v._model, v.object_id) for v in revision.version_set.all()]
+    keys = [(model_of(v), v.object_id) for v in revision.version_set.all()]
     ids_by_model = defaultdict(list)
     for model, object_id in keys:
         ids_by_model[model].append(object_id)

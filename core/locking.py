@@ -9,6 +9,7 @@ alone. The refusal keeps what the person typed and says, in their language, who 
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -98,13 +99,13 @@ class VersionLockForm(forms.ModelForm):
         label=gettext_lazy("Version opened"), widget=forms.HiddenInput, required=False
     )
 
-    # Set by VersionLockFormSet on its rows: it checks them, and only those it writes.
-    in_formset = False
     # The person saving, set by the admin (core.admin.LockedVersionAdmin) on the form's class.
     editor = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, in_formset=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A row of a VersionLockFormSet is checked by the formset, and only if it is written.
+        self.in_formset = in_formset
         if self.instance.pk is not None:
             self.fields["lock_version"].initial = self.instance.version
 
@@ -136,23 +137,24 @@ class VersionLockFormSet(BaseInlineFormSet):
     marked for deletion) is refused when someone saved it since the page was opened, and a row
     someone deleted meanwhile is reported as such."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.in_formset = True
-        return form
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "in_formset": True}
+
+    def deleting(self, form):
+        return self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME, False)
 
     def clean(self):
         super().clean()
         refusals = []
         for form in self.initial_forms:
             if form.instance.pk is None:
-                if not self._should_delete_form(form):
+                if not self.deleting(form):
                     deleted = _(
                         "A row of “%(model)s” was deleted by someone else after you opened "
                         "this page."
                     ) % {"model": self.model._meta.verbose_name_plural}
                     refusals.append(ValidationError(f"{deleted} {AFTER_REFUSAL}", code="conflict"))
-            elif form.has_changed() or self._should_delete_form(form):
+            elif form.has_changed() or self.deleting(form):
                 try:
                     form.check_version()
                 except ValidationError as error:

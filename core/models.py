@@ -1,29 +1,10 @@
 """Abstract models that every app's models may build on."""
 
-import functools
-
 from django.conf import settings
 from django.db import models
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from .translations import updated_marks
-
-
-@functools.cache
-def _labels(field):
-    return dict(make_hashable(field.flatchoices))
-
-
-class ChoiceLabels:
-    """`get_FOO_display()` from a table built once per field. Django's builds a dict of the
-    field's choices on every call (about 20 µs; a release page shows a dozen such labels); the
-    labels stay lazy, so each call still gives the active language's."""
-
-    def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class Versioned(models.Model):

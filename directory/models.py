@@ -1,11 +1,11 @@
 from babel import Locale
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core import links
-from core.models import ChoiceLabels, TranslationTracked, Versioned
+from core.models import TranslationTracked, Versioned
 
 
 class Country(Versioned):
@@ -39,7 +39,7 @@ class Country(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return links.reverse("releases:country", code=self.code.lower())
+        return reverse("releases:country", kwargs={"code": self.code.lower()})
 
     @property
     def region(self):
@@ -50,7 +50,7 @@ class Country(Versioned):
         return locale.territories.get(self.region_code, "")
 
 
-class Organization(ChoiceLabels, TranslationTracked, Versioned):
+class Organization(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government")
         MINISTRY = "ministry", _("Ministry")
@@ -125,7 +125,7 @@ class Official(TranslationTracked, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return links.reverse("releases:official", slug=self.slug)
+        return reverse("releases:official", kwargs={"slug": self.slug})
 
     def post_on(self, day):
         """The post this official held on `day`, or None."""

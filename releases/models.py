@@ -22,12 +22,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from core import links
-from core.models import ChoiceLabels, TranslationTracked, Versioned
+from core.models import TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
 from directory.models import Country, Official, Organization
 
@@ -243,7 +243,7 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
-class Release(ChoiceLabels, TranslationTracked, Versioned):
+class Release(TranslationTracked, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -371,7 +371,7 @@ class Release(ChoiceLabels, TranslationTracked, Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return links.reverse("releases:detail", slug=self.slug)
+        return reverse("releases:detail", kwargs={"slug": self.slug})
 
     def _new_slug(self):
         """The month and the English title, else the Japanese one romanised: 2025-12-meeting-…"""
@@ -422,7 +422,7 @@ class Section(TranslationTracked, Versioned):
         super().save(*args, **kwargs)
 
 
-class Contact(ChoiceLabels, TranslationTracked, Versioned):
+class Contact(TranslationTracked, Versioned):
     """A contact block: 問合せ先 (inquiries) or 広報担当 (press)."""
 
     class Role(models.TextChoices):
@@ -474,7 +474,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(ChoiceLabels, TranslationTracked, Versioned):
+class Meeting(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral meeting")
         COURTESY_CALL = "courtesy_call", _("Courtesy call")
@@ -603,7 +603,7 @@ def public_links():
     return ReleaseAgreement.objects.filter(is_public("release__"))
 
 
-class Agreement(ChoiceLabels, TranslationTracked, Versioned):
+class Agreement(TranslationTracked, Versioned):
     class Kind(models.TextChoices):
         MOU = "mou", _("MOU")
         MOC = "moc", _("MOC")
@@ -657,10 +657,10 @@ class Agreement(ChoiceLabels, TranslationTracked, Versioned):
         return f"{self.get_kind_display()}: {self.title}"
 
     def get_absolute_url(self):
-        return links.reverse("releases:agreement", slug=self.slug)
+        return reverse("releases:agreement", kwargs={"slug": self.slug})
 
 
-class ReleaseAgreement(ChoiceLabels, Versioned):
+class ReleaseAgreement(Versioned):
     class Role(models.TextChoices):
         ANNOUNCES = "announces", _("Announces")
         MENTIONS = "mentions", _("Mentions")

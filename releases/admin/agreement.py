@@ -117,7 +117,7 @@ class AgreementAdmin(LockedVersionAdmin, BilingualAdmin):
         return queryset, False
 
     def _found(self, request, model, word):
-        found, _ = self.admin_site._registry[model].get_search_results(
+        found, _ = self.admin_site.get_model_admin(model).get_search_results(
             request, model._default_manager.all(), word
         )
         return found.values("pk")

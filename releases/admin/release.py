@@ -2,6 +2,7 @@
 
 import reversion
 from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -126,7 +127,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
                 )
             )
         fieldsets.append((None, {"fields": ["lock_version"], "classes": ["hidden"]}))
-        return self._patch_fieldsets(fieldsets)
+        return self.pair_fieldsets(fieldsets)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -324,11 +325,10 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         ]
         context["publication_state"] = workflow.STATE_LABELS[current]
         context["may_publish"] = workflow.can_publish(request.user)
-        response = super().render_change_form(request, context, add, change, form_url, obj)
         # The rich-text editor loads as ES modules through an import map, an inline script:
         # allow it by this response's nonce only.
-        response._csp_update = {"script-src": [NONCE]}
-        return response
+        render = csp_update({"script-src": [NONCE]})(super().render_change_form)
+        return render(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -345,11 +345,11 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Photo:
-            self._attach_photos_to_meetings(formset, getattr(form, "_meeting_forms", []))
+            self._attach_photos_to_meetings(formset, getattr(form, "saved_meeting_forms", []))
         super().save_formset(request, form, formset, change)
         if formset.model is Meeting:
             # Meetings are saved before photos (the order of `inlines`): photos find them here.
-            form._meeting_forms = formset.forms
+            form.saved_meeting_forms = formset.forms
             for meeting_form in formset.forms:
                 meeting = meeting_form.instance
                 if not meeting.pk or not meeting_form.has_changed():

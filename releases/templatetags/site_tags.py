@@ -1,13 +1,11 @@
 """Tags and filters of the public pages: language twins, sanitized rich text, photos."""
 
-from functools import lru_cache
-
 from django import template
 from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
-from core import links
 from core.translations import SOURCE, TARGET, text
 from releases.renditions import picture_for
 from releases.richtext import sanitize_html
@@ -27,12 +25,12 @@ def twin_url(context, language, absolute=False):
         if language == get_language():
             url = here
         else:
-            url = links.translate(here, language)
+            url = translate_url(here, language)
             if url == here:
                 url = None
     if url is None:
         with override(language):
-            url = links.reverse("releases:home")
+            url = reverse("releases:home")
     if absolute and request is not None:
         return request.build_absolute_uri(url)
     return url
@@ -47,16 +45,16 @@ def default_url(context):
     return twin_url(context, settings.LANGUAGE_CODE, absolute=True).replace(prefix, "/", 1)
 
 
-# The same text cleans to the same HTML: a process remembers the sections it showed last
-# (cleaning one takes some 15 µs; a release page shows several on every request). 256 texts:
-# the sections of the few dozen releases read most, a few MB at most.
-_sanitized = lru_cache(maxsize=256)(sanitize_html)
-
-
 @register.filter
 def sanitize(html):
-    """Rich text from the editor, cleaned again by the allow-list before it is shown."""
-    return mark_safe(_sanitized(str(html)) if html else "")  # noqa: S308 - nh3 output is safe HTML
+    """Rich text from the editor, cleaned by the allow-list again as it is shown.
+
+    `Section.save()` stores it cleaned (the admin, import_releases, load_demo), but some writes
+    never call `save()`: a history restore (django-reversion writes the revision's rows raw),
+    queryset `update()`, `bulk_create` (generate_releases), and rows stored before the allow-list
+    last tightened. Cleaning costs some 15 µs a section (nh3), a few sections a page: cheaper
+    than proving that no such write can ever hold a script."""
+    return mark_safe(sanitize_html(html) if html else "")  # noqa: S308 - nh3 output is safe HTML
 
 
 @register.filter

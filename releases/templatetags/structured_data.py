@@ -10,12 +10,12 @@ import mimetypes
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core import links
 from core.pagination import first_page_query
 from releases.renditions import FORMATS, media_url, picture_for, rendition_name
 
@@ -139,7 +139,7 @@ def release_data(release, request=None):
     """The release as a schema.org NewsArticle, in the active language."""
     url = _absolute(request, release.get_absolute_url())
     publisher = _organisation(release.issuer)
-    publisher["url"] = _absolute(request, links.reverse("releases:home"))
+    publisher["url"] = _absolute(request, reverse("releases:home"))
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -220,7 +220,7 @@ def feed_url(context, kind="rss"):
     """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows."""
     request = context.get("request")
     query = first_page_query(request.GET) if request is not None else ""
-    url = links.reverse(f"feeds:{kind}")
+    url = reverse(f"feeds:{kind}")
     return f"{url}?{query}" if query else url
 
 

@@ -205,6 +205,19 @@ def test_standard_input(client, tmp_path, chief):
     assert comment.startswith("stdin から")
 
 
+def test_section_html_in_a_file_is_stored_sanitized_as_the_admin_stores_it(client, tmp_path, chief):
+    data = answer(client, release_with_everything("crafted").slug)
+    Release.objects.all().delete()
+    data["sections"][0]["body_ja"] = '<p onclick="x()">本文<script>alert(1)</script></p>'
+    data["sections"][0]["body_en"] = '<a href="javascript:alert(1)">link</a>'
+
+    run(write(tmp_path, data))
+
+    section = Release.objects.get().sections.get()
+    assert section.body_ja == "<p>本文</p>"
+    assert "javascript" not in section.body_en
+
+
 def test_a_release_without_a_publication_time_is_a_draft(client, tmp_path, chief):
     data = answer(client, release_with_everything("unpublished").slug)
     Release.objects.all().delete()

@@ -49,6 +49,13 @@ def test_the_schema_describes_every_read_only_endpoint(schema):
     assert {method for path in schema["paths"].values() for method in path} == {"get"}
 
 
+def test_the_schema_documents_the_errors_a_client_can_meet(schema):
+    for path, operations in schema["paths"].items():
+        codes = set(operations["get"]["responses"])
+        is_list = path.endswith("s/")
+        assert codes == ({"200", "400", "404"} if is_list else {"200", "404"}), path
+
+
 def test_the_schema_lists_the_release_filters_paging_and_language(schema):
     found = parameters(schema, "/api/releases/")
     assert RELEASE_FILTERS | {"page", "page_size", "lang"} <= set(found)

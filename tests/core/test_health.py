@@ -50,7 +50,7 @@ def test_database_down_is_503_naming_the_database(client, database_down):
 def test_cache_unreachable_is_503_naming_the_cache(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "core.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
         }
     }

@@ -72,7 +72,7 @@ def test_the_release_admin_is_a_version_admin_with_the_language_switch(staff_cli
 
     from core.bilingual import BilingualAdmin
 
-    model_admin = site._registry[Release]
+    model_admin = site.get_model_admin(Release)
     assert isinstance(model_admin, VersionAdmin)
     assert isinstance(model_admin, BilingualAdmin)
     html = staff_client.get(change_url(release)).content.decode()

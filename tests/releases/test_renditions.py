@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
 from django.template import Context, Template
 from PIL import Image
@@ -88,7 +88,7 @@ def test_a_new_image_on_the_same_photo_gets_its_own_renditions(django_capture_on
 
 def test_a_page_never_touches_the_storage(monkeypatch):
     photo = PhotoFactory(image=ContentFile(jpeg_bytes(1200, 800), name="p.jpg"))
-    storage = type(default_storage._wrapped)
+    storage = type(storages["default"])
     for method in ("open", "save", "exists", "size"):
         monkeypatch.setattr(storage, method, lambda *a, **k: pytest.fail("storage used"))
     assert picture_for(photo).width == 1200
@@ -185,7 +185,7 @@ def test_the_photo_fragment_shows_picture_caption_and_credit():
 
 def test_renditions_are_written_through_the_storage_api(settings, monkeypatch, tmp_path):
     written = []
-    storage = type(default_storage._wrapped)
+    storage = type(storages["default"])
     save = storage.save
     monkeypatch.setattr(
         storage,
