@@ -94,3 +94,27 @@ def test_the_start_up_key_rule_is_the_rule_of_check_deploy(settings, key):
         for m in run_checks(include_deployment_checks=True, tags=["security"])
     )
     assert is_strong_secret_key(key) is not warned
+
+
+CACHE_PROBE = (
+    "import config.wsgi; from django.core.cache import cache; "
+    "cache.set('probe', 1); print(cache.get('probe'))"
+)
+
+
+@pytest.mark.parametrize(("value", "kept"), [("dummy", "None"), ("", "1")])
+def test_django_cache_dummy_runs_with_no_cache_at_all(value, kept):
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    env.update(DJANGO_DEBUG="1", DJANGO_CACHE=value)
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed program
+        [sys.executable, "-c", CACHE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == kept
