@@ -4,9 +4,22 @@
 SCALE_POSTGRES_URL, it builds a site with SCALE_SMALL and one with SCALE_LARGE generated
 releases (throwaway databases: SQLite files under bench/results/scale/, PostgreSQL databases
 named pressroom_scale_*), then requests each page in-process through Django's test client with
-DEBUG off and the page cache off, and reports the median time per page, the ratio of the large
-site's median to the small one's, and whether it is within SCALE_LIMIT (1.5). The table is
-printed and written to bench/results/scale-sqlite.md and scale-postgresql.md.
+DEBUG off and, by default, no cache at all (Django's DummyCache, DJANGO_CACHE=dummy: every
+request made from scratch, as just after a change). Each round measures a site in a fresh
+process, which first requests one unrelated page (/en/agreements/: Django, the URL
+configuration and the base template loaded), then:
+
+- each page's *first* request, then SCALE_REPEAT more (after one untimed), whose median is the
+  page's *repeated* figure;
+- the *first search* for words nobody searched before: SCALE_WORDS, a different share of them in
+  each round (so no word is searched twice on a site), English ones on /en/, Japanese ones on
+  /ja/, each requested once.
+
+It reports, per page, the median of the rounds for the small and the large site, the ratio of
+the large to the small, and whether both ratios (first and repeated) are within SCALE_LIMIT
+(1.5); the one- and two-character Japanese searches must also stay under 50 ms on the large
+PostgreSQL site. The table is printed and written to bench/results/scale-sqlite.md and
+scale-postgresql.md.
 
 Generating 100,000 releases takes minutes, so generated databases are kept in
 bench/results/scale/ (ignored by git) and reused while the code that shapes them (migrations,
@@ -15,8 +28,12 @@ the generator, the search text) is unchanged; SCALE_FRESH=1 rebuilds them.
 Settings, all optional (environment variables):
   SCALE_SMALL          releases in the small site (1000)
   SCALE_LARGE          releases in the large site (100000)
-  SCALE_REPEAT         timed requests per page and round, after two untimed ones (9)
+  SCALE_CACHE          none: no cache at all (DummyCache); local: the page cache off, what a
+                       page takes from `get_or_set` kept in the process's memory (none)
+  SCALE_REPEAT         timed requests per page and round after the first and one untimed (9)
   SCALE_ROUNDS         rounds, the small and the large site in turn (3)
+  SCALE_WORDS          comma-separated words for the first searches (copper, survey, minister,
+                       ... and 調査, 大臣, 鉱山, 協力, ...: see WORDS)
   SCALE_DATABASES      which databases: sqlite, postgresql or both (sqlite,postgresql)
   SCALE_POSTGRES_URL   the server for the PostgreSQL sites (postgres://postgres@127.0.0.1:5432/)
   SCALE_LIMIT          the largest acceptable ratio (1.5)
@@ -29,13 +46,14 @@ import hashlib
 import json
 import os
 import platform
+import re
 import secrets
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -54,6 +72,15 @@ PAGES = [
     ("Search, one character (銅)", "/ja/releases/?q=銅", 50),
     ("Search, two characters (会談)", "/ja/releases/?q=会談", 50),
 ]
+
+
+# Words for the first searches: some the generated releases hold, some they do not.
+WORDS = (
+    "copper,survey,minister,cooperation,exploration,hydrogen,nickel,graphite,investment,"
+    "uranium,offshore,smelter,調査,大臣,鉱山,協力,探鉱,水素,投資,契約,開発"
+)
+WARM_UP = "/en/agreements/"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def setting(name, default):
@@ -75,12 +102,14 @@ def fingerprint():
     return digest.hexdigest()[:10]
 
 
-def site_env(database_url):
+def site_env(database_url, cache="none"):
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
     env.update(
         DATABASE_URL=database_url,
+        DJANGO_CACHE="dummy" if cache == "none" else "",
         DJANGO_DEBUG="0",
-        DJANGO_PAGE_CACHE="0",  # every page rendered (aggregates may still come from the cache)
+        DJANGO_PAGE_CACHE="0",  # every page rendered
         DJANGO_DEVDATA="1",  # generate_releases
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="testserver",
@@ -150,9 +179,11 @@ def build(vendor, count, seed, fresh):
     return url, note
 
 
-def measure(database_url, repeat):
-    """Run in a child process (one Django per database): median ms per page, as JSON."""
-    env = site_env(database_url)
+def measure(database_url, cache, repeat, words):
+    """Run in a child process (a fresh Django for each site and round): per page the first
+    request's ms and the median ms of the repeats, and per word its first search's ms, as
+    JSON."""
+    env = site_env(database_url, cache)
     code = (
         "import json, statistics, sys, time, django\n"
         "django.setup()\n"
@@ -161,23 +192,29 @@ def measure(database_url, repeat):
         "from releases.models import Release\n"
         "assert not settings.DEBUG\n"
         "client = Client()\n"
-        "pages, repeat = json.loads(sys.argv[1]), int(sys.argv[2])\n"
-        "out = {'public': Release.objects.published().count(), 'pages': {}}\n"
+        "pages, repeat, searches = json.loads(sys.argv[1]), int(sys.argv[2]), "
+        "json.loads(sys.argv[3])\n"
+        "out = {'public': Release.objects.published().count(), 'pages': {}, 'first': {}, "
+        "'searches': {}}\n"
+        "def timed(path):\n"
+        "    started = time.perf_counter()\n"
+        "    response = client.get(path)\n"
+        "    elapsed = (time.perf_counter() - started) * 1000\n"
+        "    assert response.status_code == 200, (path, response.status_code)\n"
+        "    return elapsed\n"
+        f"timed({WARM_UP!r})\n"
         "for path in pages:\n"
-        "    times = []\n"
-        "    for i in range(repeat + 2):\n"
-        "        started = time.perf_counter()\n"
-        "        response = client.get(path)\n"
-        "        elapsed = (time.perf_counter() - started) * 1000\n"
-        "        assert response.status_code == 200, (path, response.status_code)\n"
-        "        if i >= 2:\n"
-        "            times.append(elapsed)\n"
-        "    out['pages'][path] = statistics.median(times)\n"
+        "    out['first'][path] = timed(path)\n"
+        "    timed(path)\n"
+        "    out['pages'][path] = statistics.median(timed(path) for _ in range(repeat))\n"
+        "for path in searches:\n"
+        "    out['searches'][path] = timed(path)\n"
         "print(json.dumps(out))\n"
     )
     paths = json.dumps([path for _label, path, _limit in PAGES])
+    searches = json.dumps([search_path(word) for word in words])
     result = subprocess.run(  # noqa: S603 -- our own code, fixed arguments
-        [str(PYTHON), "-c", code, paths, str(repeat)],
+        [str(PYTHON), "-c", code, paths, str(repeat), searches],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -188,42 +225,100 @@ def measure(database_url, repeat):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def search_path(word):
+    language = "ja" if JAPANESE.search(word) else "en"
+    return f"/{language}/releases/?{urlencode({'q': word})}"
+
+
+def word_groups(words):
+    """The first-search rows: (label, an address to show, the words' paths), English and
+    Japanese apart."""
+    groups = []
+    for label, language in (("an English", "en"), ("a Japanese", "ja")):
+        chosen = [w for w in words if search_path(w).startswith(f"/{language}/")]
+        if chosen:
+            shown = ", ".join(chosen[:3]) + (", …" if len(chosen) > 3 else "")
+            groups.append(
+                (
+                    f"First search, {label} word not searched before ({shown}; "
+                    f"{len(chosen)} words)",
+                    f"/{language}/releases/?q={chosen[0]}",
+                    [search_path(w) for w in chosen],
+                )
+            )
+    return groups
+
+
 def git_commit():
     command = ["git", "rev-parse", "--short", "HEAD"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603, S607
     return result.stdout.strip() or "unknown"
 
 
-def report(vendor, small, large, notes, limit, repeat):
+def report(vendor, small, large, context):
     title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[vendor]
+    limit, repeat = context["limit"], context["repeat"]
+    cache = (
+        "no cache at all (DummyCache)"
+        if context["cache"] == "none"
+        else "page cache off, the rest of the cache in local memory"
+    )
     lines = [
         f"**{title}**: {small['count']:,} and {large['count']:,} generated releases "
-        f"({small['public']:,} and {large['public']:,} public; {notes}). In-process (Django "
-        f"test client), DEBUG off, page cache off; each page requested {repeat} times after two "
-        f"untimed requests, in rounds taken in turn by the two sites, the median of the rounds' "
-        f"medians. Machine: {os.cpu_count()} CPUs, CPython {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f}; commit {git_commit()}, "
-        f"{datetime.date.today().isoformat()}.",
+        f"({small['public']:,} and {large['public']:,} public; {context['notes']}). In-process "
+        f"(Django test client), DEBUG off, {cache}; in each of {context['rounds']} rounds, "
+        f"taken in turn by the two sites, a fresh process requests {WARM_UP} once, then each "
+        f"page: its first request, then {repeat} more after an untimed one (their median), then "
+        f"the first searches for words not searched before. Figures: the median of the rounds "
+        f"(a first search: the median of its words). Machine: {os.cpu_count()} CPUs, CPython "
+        f"{platform.python_version()}, load average {context['load']} (before, after); commit "
+        f"{git_commit()}, {datetime.date.today().isoformat()}.",
         "",
-        f"| Page | URL | {small['count']:,} (ms) | {large['count']:,} (ms) | ratio | within |",
-        "|---|---|---:|---:|---:|---|",
+        f"| Page | URL | first, {small['count']:,} (ms) | first, {large['count']:,} (ms) | "
+        f"ratio | repeated, {small['count']:,} (ms) | repeated, {large['count']:,} (ms) | "
+        f"ratio | within |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     failures = []
+
+    def ratio(a, b):
+        return b / a if a else float("inf")
+
     for label, path, p50_limit in PAGES:
-        a, b = small["pages"][path], large["pages"][path]
-        ratio = b / a if a else float("inf")
+        first = small["first"][path], large["first"][path]
+        repeated = small["pages"][path], large["pages"][path]
+        ok = ratio(*first) <= limit and ratio(*repeated) <= limit
+        rule = f"{limit}×"
         if p50_limit is not None and vendor == "postgresql":
-            ok, rule = b < p50_limit, f"{p50_limit} ms"
-        else:
-            ok, rule = ratio <= limit, f"{limit}×"
+            ok, rule = repeated[1] < p50_limit, f"{p50_limit} ms"
         if not ok:
             failures.append(label)
         lines.append(
-            f"| {label} | `{path}` | {a:.0f} | {b:.0f} | {ratio:.2f}× | "
+            f"| {label} | `{path}` | {first[0]:.0f} | {first[1]:.0f} | {ratio(*first):.2f}× | "
+            f"{repeated[0]:.0f} | {repeated[1]:.0f} | {ratio(*repeated):.2f}× | "
             f"{'yes' if ok else 'NO'} ({rule}) |"
         )
-    lines += ["", "Reproduce: `make bench-scale`", ""]
+    for label, shown, paths in word_groups(context["words"]):
+        a = statistics.median(small["searches"][path] for path in paths)
+        b = statistics.median(large["searches"][path] for path in paths)
+        ok = ratio(a, b) <= limit
+        if not ok:
+            failures.append(label)
+        lines.append(
+            f"| {label} | `{shown}` … | {a:.0f} | {b:.0f} | {ratio(a, b):.2f}× | — | — | — | "
+            f"{'yes' if ok else 'NO'} ({limit}×) |"
+        )
+    lines += ["", f"Reproduce: `{context['command']}`", ""]
     return "\n".join(lines), failures
+
+
+def reproduce_command():
+    given = [
+        f"{name}={os.environ[name]}"
+        for name in sorted(os.environ)
+        if name.startswith("SCALE_") and os.environ[name].strip()
+    ]
+    return " ".join(["make bench-scale", *given])
 
 
 def main():
@@ -231,7 +326,11 @@ def main():
     repeat, limit = setting("SCALE_REPEAT", 9), setting("SCALE_LIMIT", 1.5)
     rounds_n = setting("SCALE_ROUNDS", 3)
     seed, fresh = setting("SCALE_SEED", 1), setting("SCALE_FRESH", 0) == 1
+    cache = setting("SCALE_CACHE", "none")
+    words = [w.strip() for w in setting("SCALE_WORDS", WORDS).split(",") if w.strip()]
     vendors = setting("SCALE_DATABASES", "sqlite,postgresql").split(",")
+    if cache not in ("none", "local"):
+        sys.exit("SCALE_CACHE is none or local.")
     failures = []
     STORE.mkdir(parents=True, exist_ok=True)
     manage(site_env("sqlite://:memory:"), "collectstatic", "--noinput", "-v0")
@@ -241,26 +340,44 @@ def main():
             print(f"{vendor}: a site with {count:,} releases…", flush=True)
             sites[count], note = build(vendor, count, seed, fresh)
             notes.append(f"{count:,} {note}")
+        load = os.getloadavg()[0]
         # Small and large take turns, so that the machine's drift (threefold on a shared one)
-        # falls on both alike; each page's figure is the median of its rounds' medians.
+        # falls on both alike; each page's figure is the median of its rounds. Each round
+        # searches its own share of the words, on both sites.
         rounds = {count: [] for count in sites}
         for n in range(rounds_n):
             print(f"{vendor}: round {n + 1} of {rounds_n}…", flush=True)
             for count, url in sites.items():
-                rounds[count].append(measure(url, repeat))
+                rounds[count].append(measure(url, cache, repeat, words[n::rounds_n]))
         measured = {
             count: {
                 "count": count,
                 "public": runs[0]["public"],
-                "pages": {
-                    path: statistics.median(run["pages"][path] for run in runs)
-                    for path in runs[0]["pages"]
+                **{
+                    kind: {
+                        path: statistics.median(run[kind][path] for run in runs)
+                        for path in runs[0][kind]
+                    }
+                    for kind in ("pages", "first")
                 },
+                "searches": {path: ms for run in runs for path, ms in run["searches"].items()},
             }
             for count, runs in rounds.items()
         }
         table, failed = report(
-            vendor, measured[small_n], measured[large_n], "; ".join(notes), limit, repeat
+            vendor,
+            measured[small_n],
+            measured[large_n],
+            {
+                "notes": "; ".join(notes),
+                "limit": limit,
+                "repeat": repeat,
+                "rounds": rounds_n,
+                "cache": cache,
+                "words": words,
+                "load": f"{load:.1f}, {os.getloadavg()[0]:.1f}",
+                "command": reproduce_command(),
+            },
         )
         print(table)
         RESULTS.mkdir(exist_ok=True)

@@ -24,12 +24,13 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def nginx_config(folder, port, upstreams, static_root):
-    """Write deploy/*.conf into `folder`, listening on 127.0.0.1:`port` in front of
-    `upstreams` (ports), serving /static/ from `static_root`; return the main file."""
+def nginx_config(folder, port, upstreams, static_root, deploy=DEPLOY):
+    """Write `deploy`/*.conf (this checkout's deploy/ unless another is given) into `folder`,
+    listening on 127.0.0.1:`port` in front of `upstreams` (ports), serving /static/ from
+    `static_root`; return the main file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for source in DEPLOY.glob("*.conf"):
+    for source in Path(deploy).glob("*.conf"):
         text = source.read_text()
         if source.name == "nginx.conf":
             servers = "".join(f"server 127.0.0.1:{p};\n        " for p in upstreams)

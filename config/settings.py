@@ -179,12 +179,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+# DJANGO_CACHE=dummy: no cache at all (Django's DummyCache), every request made from scratch as
+# just after a change; `make bench` measures the site so. Not for a site people use.
+if os.environ.get("DJANGO_CACHE") == "dummy":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # Sessions live in the database, which every app server shares; with Redis they are also
 # cached there (read from Redis, written to both). Not with the local-memory cache: another
 # process would keep serving a session from its own memory after a logout.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
+    if REDIS_URL and os.environ.get("DJANGO_CACHE") != "dummy"
     else "django.contrib.sessions.backends.db"
 )
 # Public pages come from the cache (invalidated exactly on every change); 0 renders each one.

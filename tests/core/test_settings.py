@@ -118,8 +118,30 @@ def test_the_sqlite_default_queues_writers_instead_of_failing_them(tmp_path):
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         },
+
+
+CACHE_PROBE = (
+    "import config.wsgi; from django.core.cache import cache; "
+    "cache.set('probe', 1); print(cache.get('probe'))"
+)
+
+
+@pytest.mark.parametrize(("value", "kept"), [("dummy", "None"), ("", "1")])
+def test_django_cache_dummy_runs_with_no_cache_at_all(value, kept):
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    env.update(DJANGO_DEBUG="1", DJANGO_CACHE=value)
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed program
+        [sys.executable, "-c", CACHE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "1", "20000", "IMMEDIATE"]
+
+
+    assert result.stdout.strip() == kept
