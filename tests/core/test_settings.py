@@ -118,6 +118,11 @@ def test_the_sqlite_default_queues_writers_instead_of_failing_them(tmp_path):
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "1", "20000", "IMMEDIATE"]
 
 
 CACHE_PROBE = (
