@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core.history import in_each_language
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 from releases import workflow
 from releases.models import (
     Agreement,

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directory.models import Country, Official, Organization, Post
+from people.models import Country, Official, Organization, Post
 from releases.models import (
     Agreement,
     Contact,

@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from directory.models import Official, Organization, Post
+from people.models import Official, Organization, Post
 from releases.filters import AgreementFilter, ReleaseFilter
 from releases.models import Agreement, Meeting, Release, ReleaseAgreement
 

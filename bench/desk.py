@@ -315,7 +315,7 @@ import json, os
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from alerts.models import Subscription
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 from releases.models import Release
 User = get_user_model()
 for n in range(int(os.environ["DESK_USERS"])):
@@ -336,7 +336,7 @@ print(json.dumps({
 COUNT = """
 import json
 from django.db.models import Count
-from directory.models import Official
+from people.models import Official
 from releases.models import Release
 releases = Release.objects.filter(slug__startswith="desk-").annotate(
     n_sections=Count("sections", distinct=True), n_meetings=Count("meetings", distinct=True)

@@ -93,7 +93,7 @@ def fingerprint():
     digest = hashlib.sha256()
     sources = [
         *sorted((ROOT / "releases" / "migrations").glob("*.py")),
-        *sorted((ROOT / "directory" / "migrations").glob("*.py")),
+        *sorted((ROOT / "people" / "migrations").glob("*.py")),
         ROOT / "devdata" / "synthetic.py",
         ROOT / "releases" / "search.py",
     ]

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
-    "directory",
+    "people",
     "releases",
     "api",
     "alerts",
@@ -374,7 +374,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgreementKindEnum": "releases.models.Agreement.Kind",
         "MeetingKindEnum": "releases.models.Meeting.Kind",
-        "OrganizationKindEnum": "directory.models.Organization.Kind",
+        "OrganizationKindEnum": "people.models.Organization.Kind",
         "ContactRoleEnum": "releases.models.Contact.Role",
         "AgreementRoleEnum": "releases.models.ReleaseAgreement.Role",
     },

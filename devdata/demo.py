@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
 
-from directory.models import Country, Official, Organization, Post
+from people.models import Country, Official, Organization, Post
 from releases.models import (
     Agreement,
     Contact,

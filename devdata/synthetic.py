@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from directory.models import Country, Official, Organization, Post
+from people.models import Country, Official, Organization, Post
 from releases import renditions
 from releases.models import (
     Agreement,

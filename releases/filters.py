@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.pagination import first_page_query
-from directory.models import Country, Official
+from people.models import Country, Official
 
 from .grams import search_terms
 from .models import Agreement, ArchiveCount, Release

@@ -29,7 +29,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from core.models import TranslationTracked, Versioned
 from core.slugs import slug_words, unique_slug
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 
 from .grams import GramsField, exact_gram, gram, search_terms
 from .richtext import EDITOR_EXTENSIONS, sanitize_html

@@ -22,7 +22,7 @@ import re
 
 from django.db.models import Prefetch, Q
 
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 
 from .grams import grams, normalise
 from .models import Agreement, Meeting, Release

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from core.slugs import slug_words, unique_slug
-from directory.models import Official, Post
+from people.models import Official, Post
 
 from .models import MeetingParticipant
 

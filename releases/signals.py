@@ -23,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import Signal
 
 from core.cache import content_changed
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 
 from . import archive, renditions
 from .models import (

@@ -10,7 +10,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.pagination import ForgivingPaginationMixin, first_page_query
-from directory.models import Country, Post
+from people.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
 from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release

@@ -100,8 +100,8 @@ def publisher_client(client, publisher):
 @pytest.fixture
 def countries(transactional_db):
     """The migration's countries, again: transactional tests flush the database after each test."""
-    from directory.countries import world_countries
-    from directory.models import Country
+    from people.countries import world_countries
+    from people.models import Country
 
     if not Country.objects.exists():
         Country.objects.bulk_create(

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from directory.models import Country, Official, Organization, Post
+from people.models import Country, Official, Organization, Post
 from releases.grams import grams
 from releases.models import (
     Agreement,

@@ -1,4 +1,4 @@
-"""Apps import one way, like floors of a house: api and devdata, then releases, then directory,
+"""Apps import one way, like floors of a house: api and devdata, then releases, then people,
 then core. The contract is written in pyproject.toml ([tool.importlinter]); this runs it."""
 
 from pathlib import Path

@@ -98,7 +98,7 @@ def fill(model_class, value, **fields):
 
 def build(payload, index, *, withdrawn=False):
     """A public release (or a withdrawn one) with `payload` in every text field."""
-    from directory.models import Official, Organization, Post
+    from people.models import Official, Organization, Post
     from releases.models import Agreement, Contact, Meeting, MeetingParticipant, Photo, Section
 
     # Forms refuse NUL characters (ProhibitNullCharactersValidator) and PostgreSQL cannot store

@@ -8,7 +8,7 @@ from core.admin import LockedInline, LockedVersionAdmin
 from core.bilingual import BilingualAdmin
 from core.locking import VersionLockForm
 from core.slugs import slug_words, unique_slug
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 
 from ..models import (
     Agreement,

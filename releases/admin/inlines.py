@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import LockedInline
 from core.bilingual import BilingualStackedInline
 from core.locking import VersionLockForm
-from directory.models import Official, Organization, Post
+from people.models import Official, Organization, Post
 
 from ..forms import PhotoForm
 from ..models import (

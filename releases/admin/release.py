@@ -23,7 +23,7 @@ from js_asset import Media as ImportMapMedia
 from core.admin import LockedVersionAdmin
 from core.bilingual import BilingualAdmin
 from core.history import in_each_language
-from directory.models import Organization
+from people.models import Organization
 
 from .. import workflow
 from ..forms import ReleaseAdminForm

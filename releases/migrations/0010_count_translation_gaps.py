@@ -15,7 +15,7 @@ BATCH_SIZE = 500
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 # The translated fields as they are at this migration (releases/translation.py and
-# directory/translation.py), since a migration's models are not modeltranslation's.
+# people/translation.py), since a migration's models are not modeltranslation's.
 FIELDS = {
     "releases.release": ["title", "subtitle", "lead", "department", "withdrawal_reason"],
     "releases.section": ["heading", "body"],

@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from core.history import comment_text
 from devdata.demo import load_demo
-from directory.models import Official, Organization
+from people.models import Official, Organization
 from releases import workflow
 from releases.models import Agreement, Meeting, Photo, Release
 from tests.api.conftest import hours_from_now, release_with_everything

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 from releases.models import Agreement, Meeting
 from tests.browser.admin_forms import translation_mode, wait_until_drawn
 from tests.browser.axe import AXE_JS, violations

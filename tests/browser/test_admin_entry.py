@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from directory.models import Official, Organization
+from people.models import Official, Organization
 from releases.models import Agreement, MeetingParticipant, Photo, Release
 from tests.browser.admin_forms import translation_mode
 from tests.factories import (

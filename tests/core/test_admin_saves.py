@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.admin import KeepsTypedWork
-from directory.models import Official, Post
+from people.models import Official, Post
 from releases.models import Meeting, Photo, Release, Section
 from tests.admin_forms import errors, form_data
 from tests.factories import OrganizationFactory, ReleaseFactory, country, jpeg_bytes

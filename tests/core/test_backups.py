@@ -17,8 +17,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from reversion.models import Version
 
-from directory.countries import world_countries
-from directory.models import Country
+from people.countries import world_countries
+from people.models import Country
 from releases.models import Release
 from releases.search import refresh_search_text
 from tests.factories import (

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from alerts.mail import manage_token
 from devdata.demo import load_demo
-from directory.models import Official
+from people.models import Official
 from releases.models import Agreement, Meeting, Photo, Release
 from releases.sitemaps import SITEMAPS
 from tests.admin_forms import errors, form_data

@@ -36,7 +36,7 @@ import datetime
 import reversion
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 from releases import workflow
 from releases.models import Meeting, MeetingParticipant, Release
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from devdata import synthetic
-from directory.models import Official, Organization, Post
+from people.models import Official, Organization, Post
 from releases.models import (
     Agreement,
     Contact,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from directory.models import Country
+from people.models import Country
 from releases.archive import refresh_archive_counts
 from releases.filters import ReleaseFilter
 from releases.models import ArchiveCount, Meeting, Release, ReleaseAgreement

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.history import comment_text
-from directory.models import Official, Organization
+from people.models import Official, Organization
 from releases.models import MeetingParticipant, Photo, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import (

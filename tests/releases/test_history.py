@@ -7,7 +7,7 @@ from django.utils import translation
 from reversion.models import Version
 
 from core.history import comment_text
-from directory.models import Official
+from people.models import Official
 from releases.models import Meeting, MeetingParticipant, Release, Section
 from tests.admin_forms import errors, form_data
 from tests.factories import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.admin import LockedInline, LockedVersionAdmin
 from core.locking import VersionLockForm, VersionLockFormSet
 from core.models import Versioned
-from directory.models import Country, Official, Organization
+from people.models import Country, Official, Organization
 from releases.models import Agreement, Meeting, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import (

@@ -5,7 +5,7 @@ transaction commits."""
 import pytest
 from django.db import transaction
 
-from directory.models import Post
+from people.models import Post
 from releases.models import Agreement, Release
 from tests.factories import (
     AgreementFactory,

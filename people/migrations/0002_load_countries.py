@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_countries(apps, schema_editor):
-    from directory.countries import world_countries
+    from people.countries import world_countries
 
     Country = apps.get_model("people", "Country")
     for row in world_countries():

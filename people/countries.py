@@ -1,7 +1,7 @@
 """The world's countries from maintained sources, not typed by hand.
 
 Codes come from ISO 3166-1 (pycountry), names in Japanese and English from the Unicode CLDR
-(Babel), and sub-regions from the UN M49 standard (directory/data/un_m49_subregions.csv).
+(Babel), and sub-regions from the UN M49 standard (people/data/un_m49_subregions.csv).
 """
 
 import csv

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import translation
 
-from directory.models import Country, Post
+from people.models import Country, Post
 from tests.factories import MeetingFactory, MeetingParticipantFactory, OfficialFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
