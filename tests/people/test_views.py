@@ -203,7 +203,7 @@ def test_an_official_page_costs_the_same_queries_at_any_size(
         agreement = AgreementFactory()
         agreement.signatories.add(official)
         ReleaseAgreementFactory(release=meeting.release, agreement=agreement)
-    # official; posts; the ids of all their meetings in order (the count and every page);
-    # the page's meetings (not cached yet), participants; agreements signed
-    with django_assert_num_queries(6):
+    # official; posts; whether their country has a page; count; the page's meetings,
+    # participants; agreements signed
+    with django_assert_num_queries(7):
         client.get(url("releases:official", slug="o"))
