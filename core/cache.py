@@ -156,7 +156,9 @@ def context(request):
     a transaction that changed content, a version of its own that nothing is stored under."""
     if changes_pending():
         return {"content_version": f"pending-{secrets.token_hex(8)}", "cache_seconds": 0}
-    return {"content_version": content_version(), "cache_seconds": timeout()}
+    # Functions, which the template calls where it uses them: a page with no {% cache %}
+    # (the admin's) reads neither the version nor the next scheduled publication.
+    return {"content_version": content_version, "cache_seconds": timeout}
 
 
 def _shareable(response):

@@ -6,6 +6,7 @@ Who must give one: config/settings.py, "Second factor"."""
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -107,7 +108,13 @@ class SecondFactorMiddleware:
             "admin:jsi18n",
         }:
             return None
-        if is_pending(request):
+        try:
+            pending = is_pending(request)
+        except (OperationalError, InterfaceError):
+            # The session lives in the database: when it is down, the view meets it too and
+            # answers with the outage page (core.middleware.DatabaseOutageMiddleware).
+            return None
+        if pending:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('second_factor:verify')}?{query}")
         return None

@@ -234,7 +234,10 @@ _BEFORE = {
 def _archive_changed(sender, instance, signal, **kwargs):
     """A change to what the archive counts (a release's status, moment or countries; a meeting,
     its country; an agreement, its country or its releases): its years are recounted once the
-    transaction commits."""
+    transaction commits. Not for rows loaded as they are (a restore, fixtures): the archive
+    counts come with them."""
+    if kwargs.get("raw"):
+        return
     marks = getattr(_archive_marks, "pending", None)
     if marks is None:
         marks = _archive_marks.pending = {"releases": set(), "agreements": set(), "years": set()}

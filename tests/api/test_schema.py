@@ -50,10 +50,14 @@ def test_the_schema_describes_every_read_only_endpoint(schema):
 
 
 def test_the_schema_documents_the_errors_a_client_can_meet(schema):
+    """Every operation may answer 400 (a control character in the address, a cookie or a
+    header; a list also for an invalid filter) and 404."""
     for path, operations in schema["paths"].items():
-        codes = set(operations["get"]["responses"])
-        is_list = path.endswith("s/")
-        assert codes == ({"200", "400", "404"} if is_list else {"200", "404"}), path
+        responses = operations["get"]["responses"]
+        assert set(responses) == {"200", "400", "404"}, path
+        said = responses["400"]["description"]
+        assert "control character" in said, path
+        assert ("invalid filter" in said) == path.endswith("s/"), path
 
 
 def test_the_schema_lists_the_release_filters_paging_and_language(schema):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from config.settings import media_storage
+from core.cache import content_changed
 from releases.models import Photo, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import ReleaseFactory, jpeg_bytes
@@ -121,6 +122,7 @@ def test_photos_live_in_a_private_bucket_and_follow_publication(
 
     # Withdrawn: the page shows no photo, and the files are 404 for the public.
     Release.objects.filter(pk=release.pk).update(status=Release.Status.WITHDRAWN)
+    content_changed()  # update() sends no signals (core.cache)
     assert "/media/" not in public.get(release.get_absolute_url()).content.decode()
     for src in [*sources, f"/media/{photo.image.name}"]:
         assert public.get(src).status_code == 404
