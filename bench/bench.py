@@ -72,7 +72,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
-from servers import nginx_config, start_nginx, stop
+from servers import nginx_config, setting, start_nginx, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -97,11 +97,6 @@ STATIC_FILE = "/static/css/site.css"
 
 class BenchError(Exception):
     pass
-
-
-def setting(name, default):
-    value = os.environ.get(name, "").strip()
-    return type(default)(value) if value else default
 
 
 # With no cache at all, as a share of the bare view: the Wagtail peer's best (issue 24).

@@ -48,9 +48,9 @@ import requests
 from bs4 import BeautifulSoup
 
 try:
-    from bench.servers import free_port, stop, wait_for
+    from bench.servers import free_port, setting, stop, wait_for
 except ImportError:  # run as a script: bench/ is on the path, the project is not
-    from servers import free_port, stop, wait_for
+    from servers import free_port, setting, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -60,11 +60,6 @@ LOCKED = "database is locked"
 
 class DeskError(Exception):
     pass
-
-
-def setting(name, default):
-    value = os.environ.get(name, "").strip()
-    return type(default)(value) if value else default
 
 
 @dataclass

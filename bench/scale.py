@@ -55,6 +55,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from servers import setting  # bench/ is on the path: this file runs as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 RESULTS = ROOT / "bench" / "results"
@@ -81,11 +83,6 @@ WORDS = (
 )
 WARM_UP = "/en/agreements/"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-
-
-def setting(name, default):
-    value = os.environ.get(name, "").strip()
-    return type(default)(value) if value else default
 
 
 def fingerprint():

@@ -18,6 +18,12 @@ DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
+def setting(name, default):
+    """The environment variable `name` as the type of `default`, or `default` when unset."""
+    value = os.environ.get(name, "").strip()
+    return type(default)(value) if value else default
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
