@@ -144,3 +144,11 @@ def test_a_conflict_with_your_own_other_tab_says_so_in_english(staff_client, set
     assert "You saved this in another tab or window after you opened it here" in said
     assert "You changed there: Subtitle (Japanese)." in said
     assert "someone else" not in said.lower()
+
+
+def test_the_japanese_admin_index_names_the_login_records_and_tasks_in_japanese(
+    staff_client, settings
+):
+    html = in_language(staff_client, settings, "ja").get(reverse("admin:index")).content.decode()
+    assert "ログインの試み" in html and "タスクの結果" in html
+    assert "Access attempts" not in html and "Task Results" not in html
