@@ -68,12 +68,12 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
-    "axes",
+    "core.apps.LoginRecordsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "core.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "core.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "django_tasks",
-    "django_tasks_db",
+    "core.apps.TaskQueueConfig",  # django_tasks_db
     "core",
     "people",
     "releases",

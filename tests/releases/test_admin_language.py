@@ -151,4 +151,6 @@ def test_the_japanese_admin_index_names_the_login_records_and_tasks_in_japanese(
 ):
     html = in_language(staff_client, settings, "ja").get(reverse("admin:index")).content.decode()
     assert "ログインの試み" in html and "タスクの結果" in html
-    assert "Access attempts" not in html and "Task Results" not in html
+    assert "ログイン記録" in html and "認証アプリ" in html and "タスクキュー" in html
+    for english in ("Access attempts", "Task Results", "Axes", "Tasks Database Backend"):
+        assert english not in html
