@@ -67,6 +67,10 @@ def answer(client, url):
     if url.startswith("/static/"):
         return 200 if finders.find(urlsplit(url).path.removeprefix("/static/")) else 404
     response = client.get(url, follow=True)
+    if response.streaming:
+        # Read to the end: a CSV streams from a server-side cursor (PostgreSQL), which must be
+        # closed inside this test's transaction, not whenever the response is collected.
+        b"".join(response.streaming_content)
     return response
 
 
