@@ -72,7 +72,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
-from servers import nginx_config, setting, start_nginx, stop
+from servers import form_data, nginx_config, setting, start_nginx, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -660,25 +660,9 @@ def publication_under_load(env, proxy_port, b, paths, seconds, concurrency):
 def upload_through_a_served_by_b(staff, a_url, b, pk, slug):
     """Add a photo to the release in A's admin form, as a browser would post it; B's page
     shows it and B serves its file (and its renditions), byte for byte."""
-    from bs4 import BeautifulSoup
 
     change = f"{a_url}/admin/releases/release/{pk}/change/"
-    form = BeautifulSoup(staff.get(change).text, "html.parser").find("form", id="release_form")
-    data = {}
-    for tag in form.find_all(["input", "textarea", "select"]):
-        name = tag.get("name")
-        if not name or "__prefix__" in name or tag.get("type") in ("submit", "file"):
-            continue
-        if tag.name == "textarea":
-            data[name] = tag.text
-        elif tag.name == "select":
-            chosen = [o.get("value", "") for o in tag.find_all("option") if o.has_attr("selected")]
-            data[name] = chosen if tag.has_attr("multiple") else (chosen or [""])[0]
-        elif tag.get("type") in ("checkbox", "radio"):
-            if tag.has_attr("checked"):
-                data[name] = tag.get("value", "on")
-        else:
-            data[name] = tag.get("value", "")
+    data = form_data(staff.get(change).text, "release_form")
     n = int(data["photos-TOTAL_FORMS"])
     data["photos-TOTAL_FORMS"] = str(n + 1)
     caption = f"bench upload {secrets.token_hex(4)}"

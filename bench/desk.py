@@ -48,9 +48,9 @@ import requests
 from bs4 import BeautifulSoup
 
 try:
-    from bench.servers import free_port, setting, stop, wait_for
+    from bench.servers import form_data, free_port, setting, stop, wait_for
 except ImportError:  # run as a script: bench/ is on the path, the project is not
-    from servers import free_port, setting, stop, wait_for
+    from servers import form_data, free_port, setting, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -140,29 +140,6 @@ class Result:
             *(f"  twice: {line}" for line in self.duplicates[:5]),
             *(f"  missing: {line}" for line in self.missing[:5]),
         ]
-
-
-def form_data(html, form_id):
-    """The values a browser would post back from the form `form_id` of `html`."""
-    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
-    if form is None:
-        raise DeskError(f"No form {form_id!r} in the page.")
-    data = {}
-    for tag in form.find_all(["input", "textarea", "select"]):
-        name = tag.get("name")
-        if not name or "__prefix__" in name or tag.get("type") in ("submit", "file", "button"):
-            continue
-        if tag.name == "textarea":
-            data[name] = tag.text
-        elif tag.name == "select":
-            chosen = [o.get("value", "") for o in tag.find_all("option") if o.has_attr("selected")]
-            data[name] = chosen if tag.has_attr("multiple") else (chosen or [""])[0]
-        elif tag.get("type") in ("checkbox", "radio"):
-            if tag.has_attr("checked"):
-                data[name] = tag.get("value", "on")
-        else:
-            data[name] = tag.get("value", "")
-    return data
 
 
 def token(html):

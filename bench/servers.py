@@ -18,6 +18,31 @@ DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
+def form_data(html, form_id):
+    """The values a browser would post back from the form `form_id` of `html`."""
+    from bs4 import BeautifulSoup  # a development package: only the benchmarks need it
+
+    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
+    if form is None:
+        raise LookupError(f"No form {form_id!r} in the page.")
+    data = {}
+    for tag in form.find_all(["input", "textarea", "select"]):
+        name = tag.get("name")
+        if not name or "__prefix__" in name or tag.get("type") in ("submit", "file", "button"):
+            continue
+        if tag.name == "textarea":
+            data[name] = tag.text
+        elif tag.name == "select":
+            chosen = [o.get("value", "") for o in tag.find_all("option") if o.has_attr("selected")]
+            data[name] = chosen if tag.has_attr("multiple") else (chosen or [""])[0]
+        elif tag.get("type") in ("checkbox", "radio"):
+            if tag.has_attr("checked"):
+                data[name] = tag.get("value", "on")
+        else:
+            data[name] = tag.get("value", "")
+    return data
+
+
 def setting(name, default):
     """The environment variable `name` as the type of `default`, or `default` when unset."""
     value = os.environ.get(name, "").strip()
