@@ -458,3 +458,27 @@ def test_a_refused_address_and_a_server_gone_mid_batch_lose_and_double_nothing(
         f"{name}@example.org" for name in ("a", "c", "down", "e")
     ]
     assert Delivery.objects.count() == 4
+
+
+def test_messages_parse_cleanly_with_their_zone_and_the_sites_message_ids(
+    client, mailbox, publisher, draft, run_worker
+):
+    """Read from the bytes the SMTP server received, with Python's e-mail parser (policy=default)."""
+    from email import message_from_bytes, policy
+    from email.utils import parsedate_to_datetime
+
+    subscribe(client, lang="ja")
+    confirm_from(mailbox.messages[0], client)
+    workflow.publish(draft, publisher)
+    run_worker()
+    confirmation, alert = (message_from_bytes(raw, policy=policy.default) for raw in mailbox.raw)
+    assert confirmation["Subject"] == "JOGMECニュースリリースのメール通知の確認"
+    assert alert["Subject"] == "新着リリース：カザフスタンとの覚書"
+    for message in (confirmation, alert):
+        assert not message["Subject"].startswith(" ")
+        assert b"Subject: \r\n" not in mailbox.raw[0] + mailbox.raw[1]
+        date = message["Date"]
+        assert date.endswith("+0900"), date
+        assert parsedate_to_datetime(date).utcoffset() == datetime.timedelta(hours=9)
+        assert re.fullmatch(r"<[^@<>]+@press\.example\.org>", message["Message-ID"])
+    assert confirmation["Message-ID"] != alert["Message-ID"]
