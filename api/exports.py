@@ -1,7 +1,9 @@
 """CSV downloads of the agreements register and of the meetings, filtered like the API lists.
 
 Both languages side by side, UTF-8 with a byte order mark (so spreadsheet programs read the
-Japanese), and cells that a spreadsheet would run as a formula are quoted with a leading `'`.
+Japanese), and cells that a spreadsheet would run as a formula are quoted with a leading `'`
+(OWASP's CSV injection advice): those starting with = + - @ or their full-width forms, which
+Japanese spreadsheets read as the same, also after leading spaces, tabs or line breaks.
 """
 
 import csv
@@ -19,12 +21,14 @@ from .filters import MeetingFilter
 
 LANGUAGES = ("ja", "en")
 SLUG = "slug-placeholder"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+LEADING_SPACE = " \t\r\n\u3000"
 
 
 def cell(value):
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    formula = text.startswith(("\t", "\r")) or text.lstrip(LEADING_SPACE).startswith(FORMULA_STARTS)
+    return f"'{text}" if formula else text
 
 
 def _same(*names):

@@ -75,6 +75,29 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, public):
     assert (row["place_ja"], row["summary_en"]) == ("'+81", "'@x")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff1d1+1",  # ＝1+1: full-width, which spreadsheets in Japanese read as =
+        "\uff0bSUM(A1)",
+        "\uff0d1+2",
+        "\uff20SUM(A1)",
+        " =1+2",
+        "\u3000=1+2",
+        "\t=1+2",
+        "\n=1+2",
+        "\r\n+1",
+        " \t @SUM(A1)",
+        "\tplain",
+    ],
+)
+def test_formulas_are_neutralised_behind_spaces_and_in_full_width(client, public, text):
+    public.meetings.update(title_en=text, title_ja="ふつうの題名 = 1")
+    [row] = download(client, "/api/meetings.csv")
+    assert row["title_en"] == f"'{text}"
+    assert row["title_ja"] == "ふつうの題名 = 1"  # a formula sign inside the text is harmless
+
+
 @pytest.mark.parametrize("path", ["/api/meetings.csv", "/api/agreements.csv"])
 @pytest.mark.parametrize("query", ["country=ZZ", "year=abc", "kind=treaty"])
 def test_invalid_filters_are_a_400_that_says_why(client, public, path, query):
