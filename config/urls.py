@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from core.views import set_translation_mode
-from releases.feeds import ReleaseAtomFeed, ReleaseFeed, feed_stylesheet
+from releases.feeds import FeedPageView, ReleaseAtomFeed, ReleaseFeed
 from releases.media import photo_file
 from releases.sitemaps import SITEMAPS
 
@@ -43,9 +43,9 @@ urlpatterns = [
 ]
 
 feeds = [
+    path("", FeedPageView.as_view(), name="page"),
     path("rss/", ReleaseFeed.as_view(), name="rss"),
     path("atom/", ReleaseAtomFeed.as_view(), name="atom"),
-    path("style.xsl", feed_stylesheet, name="style"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,26 +6,25 @@ invalid values are left out as the list leaves them out. Only public releases, n
 (most relevant first when searching, as on the list). Each item carries its lead photo as an
 enclosure and as Media RSS `media:content`, with the photo's caption and credit.
 
-Both feeds name an XSL stylesheet (`<?xml-stylesheet?>`, feeds:style) and go out as
-`application/xml`, the type browsers apply it to: opened in a browser, a feed is a readable
-page in its language; feed readers ignore the instruction and read the same XML.
+Every address in a feed (entry ids, links, photos) is on the site's public address
+(DJANGO_SITE_URL), whatever host name the request came by: a reader must not see the same release
+twice because it was fetched through another name.
+
+People do not read feeds: our pages link to the feed's page (`FeedPageView`, feeds:page), which
+says what a feed is, offers its addresses to copy into a reader and shows its latest releases.
+The feeds go out with their own types for readers (no XSL stylesheet: browsers are dropping XSLT).
 """
 
 import re
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.feedgenerator import (
-    Atom1Feed,
-    Enclosure,
-    Rss201rev2Feed,
-    SimplerXMLGenerator,
-    Stylesheet,
-)
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
+from django_filters.views import FilterView
 
 from core.pagination import first_page_query
 
@@ -34,8 +33,14 @@ from .models import Photo, Release
 from .templatetags.structured_data import lead_image
 
 ITEMS = 30
+ITEMS_ON_PAGE = 10
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def site_url(url):
+    """`url` (a path of ours) on the site's public address."""
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
 
 
 def xml_safe(value):
@@ -51,9 +56,7 @@ def xml_safe(value):
 
 class MediaMixin:
     """Media RSS for the lead photo: <media:content> with <media:credit> and its caption;
-    text made safe for XML; served as XML that browsers style."""
-
-    content_type = "application/xml; charset=utf-8"
+    text made safe for XML."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
@@ -90,16 +93,7 @@ class MediaRssFeed(MediaMixin, Rss201rev2Feed):
 
 
 class MediaAtomFeed(MediaMixin, Atom1Feed):
-    def write(self, outfile, encoding):
-        # Atom1Feed.write() with the stylesheet instruction that RssFeed.write() adds.
-        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
-        handler.startDocument()
-        for stylesheet in self.feed["stylesheets"] or []:
-            handler.processingInstruction("xml-stylesheet", stylesheet)
-        handler.startElement("feed", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        handler.endElement("feed")
+    content_type = "application/atom+xml; charset=utf-8"
 
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
@@ -139,22 +133,14 @@ class ReleaseFeed(Feed):
         return f"{name} ({chosen})" if chosen else name
 
     def link(self, filterset):
-        url = reverse("releases:list")
-        query = self._query()
-        return f"{url}?{query}" if query else url
+        return self._with_query(reverse("releases:list"))
 
     def feed_url(self, filterset):
-        url = self.request.path
-        query = self._query()
-        return f"{url}?{query}" if query else url
+        return self._with_query(self.request.path)
 
-    def stylesheets(self, filterset):
-        url = reverse("feeds:style")
-        query = self._query()
-        return [Stylesheet(f"{url}?{query}" if query else url, mimetype="text/xsl")]
-
-    def _query(self):
-        return first_page_query(self.request.GET)
+    def _with_query(self, path):
+        query = first_page_query(self.request.GET)
+        return site_url(f"{path}?{query}" if query else path)
 
     def description(self, filterset):
         return _("Japan Organization for Metals and Energy Security (JOGMEC)")
@@ -170,10 +156,10 @@ class ReleaseFeed(Feed):
         return linebreaksbr(release.lead, autoescape=True)
 
     def item_link(self, release):
-        return release.get_absolute_url()
+        return site_url(release.get_absolute_url())
 
     def item_guid(self, release):
-        return self.request.build_absolute_uri(release.get_absolute_url())
+        return self.item_link(release)
 
     def item_pubdate(self, release):
         return release.published_at
@@ -189,7 +175,8 @@ class ReleaseFeed(Feed):
 
     def _lead_photo(self, release):
         if release.pk not in self.photos:
-            self.photos[release.pk] = lead_image(release, self.request)
+            photo = lead_image(release)
+            self.photos[release.pk] = photo and {**photo, "url": site_url(photo["url"])}
         return self.photos[release.pk]
 
     def item_enclosures(self, release):
@@ -207,11 +194,26 @@ class ReleaseAtomFeed(ReleaseFeed):
     subtitle = ReleaseFeed.description
 
 
-def feed_stylesheet(request):
-    """The XSL stylesheet of the feeds, in the page's language, linking the e-mail alert and the
-    calendar of the same filters (its query string is the feed's)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    response = render(request, "releases/feed.xsl", {"query": query.urlencode()})
-    response["Content-Type"] = "text/xsl; charset=utf-8"
-    return response
+class FeedPageView(FilterView):
+    """The feed of a list as a page for people: what a feed is, the addresses of the list's RSS
+    and Atom feeds to copy into a reader, its latest releases, and the other ways to follow it."""
+
+    filterset_class = ReleaseFilter
+    strict = False  # as the feed: invalid filters are left out
+    template_name = "releases/feed_page.html"
+
+    def get_queryset(self):
+        return Release.objects.published().with_related()
+
+    def get_context_data(self, **kwargs):
+        query = first_page_query(self.request.GET)
+        suffix = f"?{query}" if query else ""
+        return super().get_context_data(
+            releases=self.filterset.qs[:ITEMS_ON_PAGE],
+            filters=self.filterset.active_filters(),
+            query=query,
+            rss_url=site_url(reverse("feeds:rss") + suffix),
+            atom_url=site_url(reverse("feeds:atom") + suffix),
+            list_url=reverse("releases:list") + suffix,
+            **kwargs,
+        )

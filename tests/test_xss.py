@@ -198,6 +198,7 @@ def public_pages(releases, lang):
             reverse("releases:countries"),
             reverse("releases:country", args=["kz"]),
             reverse("releases:agreements"),
+            reverse("feeds:page") + "?q=script",
         ]
         for release in releases:
             pages += [

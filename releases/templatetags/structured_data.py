@@ -217,7 +217,8 @@ def release_card(context, release):
 
 @register.simple_tag(takes_context=True)
 def feed_url(context, kind="rss"):
-    """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows."""
+    """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows, or the
+    page about them (`"page"`)."""
     request = context.get("request")
     query = first_page_query(request.GET) if request is not None else ""
     url = reverse(f"feeds:{kind}")

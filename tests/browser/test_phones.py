@@ -49,7 +49,7 @@ def public_pages(language):
         "agreements": f"/{language}/agreements/",
         "agreement": f"/{language}/agreements/{agreement.slug}/",
         "alerts": f"/{language}/alerts/?country=KZ",
-        "feed": f"/{language}/releases/feed/rss/?country=KZ",
+        "feed": f"/{language}/releases/feed/?country=KZ",
         "not-found": f"/{language}/releases/no-such-release/",
     }
 

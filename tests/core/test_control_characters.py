@@ -94,7 +94,7 @@ EXPECTED = {
     "api:api-root": (),
     "feeds:rss": (),
     "feeds:atom": (),
-    "feeds:style": (),
+    "feeds:page": (),
     "alerts:subscribe": (),
     "alerts:confirm": ("token",),
     "alerts:unsubscribe": ("token",),

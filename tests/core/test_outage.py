@@ -17,6 +17,7 @@ PAGES = [
     ("releases:agreements", {}),
     ("feeds:rss", {}),
     ("feeds:atom", {}),
+    ("feeds:page", {}),
 ]
 
 

@@ -2,6 +2,7 @@ import datetime
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
@@ -26,10 +27,16 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-HOST = "http://testserver"
+HOST = "https://press.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = HOST
+    settings.ALLOWED_HOSTS = ["testserver", "www.example.net"]
 
 
 def parse(content):
@@ -39,14 +46,14 @@ def parse(content):
 def rss(client, path="/ja/releases/feed/rss/", **params):
     response = client.get(path, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml; charset=utf-8"  # browsers apply the XSL
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
     return parse(response.content).find("channel")
 
 
 def atom(client, path="/ja/releases/feed/atom/", **params):
     response = client.get(path, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
     return parse(response.content)
 
 
@@ -308,29 +315,109 @@ def test_the_list_page_links_to_the_feed_of_what_it_shows(client, releases):
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_feeds_name_their_stylesheet_with_the_same_filters(client, kind):
-    content = client.get(f"/en/releases/feed/{kind}/?country=KZ&page=2").content.decode()
-    declaration, instruction, _ = content.split("?>", 2)
-    assert declaration.startswith("<?xml version")
-    assert instruction.strip() == (
-        '<?xml-stylesheet href="/en/releases/feed/style.xsl?country=KZ" media="screen" '
-        'type="text/xsl"'
+def test_feedparser_reads_both_feeds_cleanly_with_ids_of_the_site(client, releases, kind):
+    parsed = feedparser.parse(client.get(f"/en/releases/feed/{kind}/", {"country": "KZ"}).content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == {"rss": "rss20", "atom": "atom10"}[kind]
+    (entry,) = parsed.entries
+    assert entry.id == f"{HOST}/en/releases/kz/"
+    assert entry.link == f"{HOST}/en/releases/kz/"
+    assert entry.title == "MOU with Kazakhstan"
+    assert entry.published_parsed[:3] == releases["kz"].published_at.utctimetuple()[:3]
+    assert [tag.term for tag in entry.tags] == ["Kazakhstan"]
+    assert parsed.feed.link == f"{HOST}/en/releases/?country=KZ"
+    (photo,) = entry.media_content
+    assert photo["url"].startswith(f"{HOST}/media/renditions/photos/")
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feed_ids_and_links_do_not_change_with_the_host_name(client, releases, kind):
+    """A reader that fetches the feed by another name must not see every release again."""
+
+    def addresses(host):
+        content = client.get(f"/ja/releases/feed/{kind}/", headers={"host": host}).content
+        parsed = feedparser.parse(content)
+        entries = [
+            (e.id, e.link, [m["url"] for m in e.get("media_content", [])]) for e in parsed.entries
+        ]
+        return parsed.feed.get("id"), parsed.feed.link, entries
+
+    assert addresses("testserver") == addresses("www.example.net")
+    ids = [entry_id for entry_id, _, _ in addresses("www.example.net")[2]]
+    assert ids == [f"{HOST}/ja/releases/kz/", f"{HOST}/ja/releases/uz/"]
+    assert (
+        b"www.example.net"
+        not in client.get(f"/ja/releases/feed/{kind}/", headers={"host": "www.example.net"}).content
     )
 
 
-@pytest.mark.parametrize(
-    ("lang", "words"), [("en", "What is this page?"), ("ja", "このページは何ですか")]
-)
-def test_feed_stylesheet_is_xslt_in_the_feeds_language_linking_alerts_and_calendar(
-    client, lang, words
-):
-    response = client.get(f"/{lang}/releases/feed/style.xsl?country=KZ&year=2025")
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feeds_are_plain_feeds_without_an_xsl_stylesheet(client, kind):
+    content = client.get(f"/en/releases/feed/{kind}/?country=KZ").content.decode()
+    assert "xml-stylesheet" not in content
+    assert client.get("/en/releases/feed/style.xsl").status_code == 404
+
+
+def feed_page(client, path="/ja/releases/feed/", **params):
+    response = client.get(path, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/xsl; charset=utf-8"
-    root = parse(response.content)
-    assert root.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
-    text = response.content.decode()
-    assert words in text
-    assert f'href="/{lang}/alerts/?country=KZ&amp;year=2025"' in text
-    assert f'href="/{lang}/meetings.ics?country=KZ&amp;year=2025"' in text
-    assert "<script" not in text and "style=" not in text  # nothing the CSP would block
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "date", "other_ways"),
+    [
+        ("ja", "ニュースフィードとは", "2025年12月19日", "この一覧の更新を受け取るほかの方法"),
+        ("en", "What is a news feed?", "19 December 2025", "Other ways to follow this list"),
+    ],
+)
+def test_the_feed_page_explains_the_feed_offers_its_addresses_and_shows_its_releases(
+    client, releases, lang, heading, date, other_ways
+):
+    # 07:30 in Tokyo is the evening before in UTC: the page gives Tokyo's date.
+    tokyo = datetime.datetime(
+        2025, 12, 19, 7, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=9))
+    )
+    Release.objects.filter(slug="kz").update(published_at=tokyo)
+    soup = feed_page(client, f"/{lang}/releases/feed/", country="KZ", page="2")
+    assert soup.html["lang"] == lang
+    assert soup.find("h2", string=heading)
+    assert soup.find("h2", string=other_ways)
+    assert "このリリース" not in soup.get_text()
+    addresses = {field["id"]: field["value"] for field in soup.select("input[readonly]")}
+    assert addresses == {
+        "feed-rss": f"{HOST}/{lang}/releases/feed/rss/?country=KZ",
+        "feed-atom": f"{HOST}/{lang}/releases/feed/atom/?country=KZ",
+    }
+    for field in soup.select("input[readonly]"):
+        assert soup.find("label", attrs={"for": field["id"]})
+    items = soup.select(".release-item")
+    assert [item.a["href"] for item in items] == [f"/{lang}/releases/kz/"]
+    assert items[0].time.get_text() == date
+    assert items[0].time["datetime"].startswith("2025-12-19T07:30:00+09:00")
+    links = {a.get_text(): a["href"] for a in soup.select("main a")}
+    assert f"/{lang}/alerts/?country=KZ" in links.values()
+    assert f"/{lang}/meetings.ics?country=KZ" in links.values()
+    # Feed readers given this page's address find the feeds.
+    alternates = [link["href"] for link in soup.find_all("link", type="application/rss+xml")]
+    assert alternates == [f"/{lang}/releases/feed/rss/?country=KZ"]
+
+
+def test_the_feed_page_of_an_empty_list_says_so_and_ignores_invalid_filters(client, releases):
+    soup = feed_page(client, "/en/releases/feed/", agreement="moc", year="abc")
+    assert soup.select(".release-item") == []
+    assert "No release in this list yet" in soup.get_text()
+    assert (
+        soup.select_one("#feed-rss")["value"]
+        == f"{HOST}/en/releases/feed/rss/?agreement=moc&year=abc"
+    )
+
+
+def test_pages_link_people_to_the_feed_page_not_to_the_xml(client, releases):
+    soup = BeautifulSoup(client.get("/en/releases/", {"country": "KZ"}).content, "html.parser")
+    link = soup.find("a", string="News feed (RSS, Atom)")
+    assert link["href"] == "/en/releases/feed/?country=KZ"
+    country = BeautifulSoup(client.get("/ja/countries/kz/").content, "html.parser")
+    link = country.find("a", string="ニュースフィード（RSS）")
+    assert link["href"] == "/ja/releases/feed/?country=KZ"
