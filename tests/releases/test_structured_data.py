@@ -3,6 +3,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -114,12 +115,16 @@ def test_the_release_page_carries_a_news_article(client, release):
     published = datetime.datetime.fromisoformat(data["datePublished"])
     assert published == release.published_at
     assert datetime.datetime.fromisoformat(data["dateModified"]) >= published
+    logo = data["publisher"].pop("logo")
     assert data["publisher"] == {
         "@type": "Organization",
         "name": "エネルギー・金属鉱物資源機構",
         "alternateName": "JOGMEC",
         "url": f"{HOST}/ja/",
     }
+    assert logo["@type"] == "ImageObject"
+    assert logo["url"] == logo["contentUrl"] == f"{HOST}/static/img/logo.png"
+    assert (logo["width"], logo["height"], logo["encodingFormat"]) == (512, 512, "image/png")
 
 
 def test_photos_are_image_objects_with_caption_and_credit(client, release):
@@ -240,7 +245,79 @@ def test_a_release_without_photos_gets_a_summary_card(client):
     soup = page(client, "/ja/releases/plain/")
     assert meta(soup, "twitter:card") == "summary"
     assert meta(soup, "og:image") is None
-    assert "image" not in jsonld(soup)
+    # Search engines want an image for every article: ours, served from static/.
+    [image] = jsonld(soup)["image"]
+    assert image["@type"] == "ImageObject"
+    assert image["url"] == f"{HOST}/static/img/release-default.png"
+    assert (image["width"], image["height"]) == (1200, 675)
+
+
+def test_the_images_named_in_the_json_ld_exist_with_the_sizes_it_gives():
+    from PIL import Image
+
+    from releases.templatetags.structured_data import DEFAULT_IMAGE, LOGO
+
+    for named in (LOGO, DEFAULT_IMAGE):
+        path = finders.find(named["path"])
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+            assert image.size == (named["width"], named["height"])
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Strengthening relations with resource-rich countries through the Central Asia "
+            "+ Japan Dialogue and the summit held in Astana",
+            "Strengthening relations with resource-rich countries through the Central Asia "
+            "+ Japan Dialogue and the summit…",
+        ),
+        ("資源" * 60, "資源" * 54 + "資…"),
+        ("Short title", "Short title"),
+        ("x" * 110, "x" * 110),
+    ],
+)
+def test_headlines_are_cut_within_110_characters_at_a_word(client, title, expected):
+    ReleaseFactory(slug="long-title", title_ja=title, title_en=title)
+    data = jsonld(page(client, "/en/releases/long-title/"))
+    assert data["headline"] == expected
+    assert len(data["headline"]) <= 110
+    # The whole title stays, as the article's name.
+    assert data.get("name", data["headline"]) == title
+
+
+def test_the_country_page_describes_the_country_as_a_place(client, release):
+    data = jsonld(page(client, "/en/countries/kz/"))
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Country"  # schema.org: Country < AdministrativeArea < Place
+    assert data["name"] == "Kazakhstan"
+    assert data["url"] == f"{HOST}/en/countries/kz/"
+    assert data["identifier"]["value"] == "KZ"
+    assert data["containedInPlace"] == {"@type": "Place", "name": "Central Asia"}
+    assert jsonld(page(client, "/ja/countries/kz/"))["name"] == "カザフスタン"
+
+
+def test_the_official_page_describes_a_person_with_the_post_held_now(client, release):
+    tokayev = release.meetings.get().participants.get()
+    tokayev.posts.update(start_date=None, end_date=datetime.date(2019, 3, 19))
+    current = OrganizationFactory(name_en="Government of Kazakhstan", name_ja="カザフスタン政府")
+    PostFactory(official=tokayev, title_ja="大統領", title_en="President", organization=current)
+    data = jsonld(page(client, "/en/officials/tokayev/"))
+    assert data["@type"] == "Person"
+    assert data["name"] == "Kassym-Jomart Tokayev"
+    assert data["url"] == f"{HOST}/en/officials/tokayev/"
+    assert data["jobTitle"] == "President"
+    assert data["affiliation"]["name"] == "Government of Kazakhstan"
+    assert data["nationality"]["name"] == tokayev.country.name_en
+
+
+def test_an_official_without_a_current_post_has_no_job_title(client, release):
+    tokayev = release.meetings.get().participants.get()
+    tokayev.posts.update(end_date=datetime.date(2019, 3, 19))
+    data = jsonld(page(client, "/ja/officials/tokayev/"))
+    assert (data["@type"], data["name"]) == ("Person", "トカエフ")
+    assert "jobTitle" not in data and "affiliation" not in data
 
 
 def test_structured_data_adds_no_query_per_part(client, release, django_assert_max_num_queries):
