@@ -9,15 +9,19 @@ Japanese spreadsheets read as the same, also after leading spaces, tabs or line 
 import csv
 from itertools import chain, groupby
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views import View
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.renderers import JSONRenderer
 
 from releases.filters import AgreementFilter
 from releases.models import Agreement, Meeting, Release
 
 from .filters import MeetingFilter
+from .views import OpenDataFilterBackend, OpenDataSchema
 
 LANGUAGES = ("ja", "en")
 SLUG = "slug-placeholder"
@@ -52,10 +56,24 @@ class Echo:
         return value
 
 
-class CsvExportView(View):
-    """A CSV download: `columns` ({CSV column: field looked up}) read straight from the rows,
-    then `more_columns`, which `rows()` computes."""
+def csv_schema(what):
+    return extend_schema(
+        summary=f"{what} as CSV",
+        description=f"{what}, filtered like the list, as one CSV file (UTF-8 with a byte order "
+        "mark, both languages side by side). Cells a spreadsheet would read as a formula "
+        "start with `'`.",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
+    )
 
+
+class CsvExportView(ListAPIView):
+    """A CSV download: `columns` ({CSV column: field looked up}) read straight from the rows,
+    then `more_columns`, which `rows()` computes. Filters as the API's lists: an invalid
+    value is a 400 that says why, a value that names nothing gives no rows."""
+
+    schema = OpenDataSchema()
+    filter_backends = [OpenDataFilterBackend]
+    pagination_class = None
     filterset_class = None
     filename = ""
     columns = {}
@@ -65,17 +83,16 @@ class CsvExportView(View):
     def header(self):
         return [*self.columns, *self.more_columns]
 
-    def get(self, request):
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
-        if not filterset.is_valid():
-            lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
-            return HttpResponse(
-                "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
-            )
+    def perform_content_negotiation(self, request, force=False):
+        # The download is CSV whatever the client accepts (it streams its own response); an
+        # error is JSON, as the API's are.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def list(self, request, *args, **kwargs):
         writer = csv.writer(Echo())
         # The first row is read before the response starts: a database that cannot be reached
         # is a 503 (core.middleware), not a 200 with a header row and a broken connection.
-        rows = self.rows(filterset.qs)
+        rows = self.rows(self.filter_queryset(self.get_queryset()))
         first = next(rows, None)
 
         def lines():
@@ -98,6 +115,7 @@ class CsvExportView(View):
         return makers
 
 
+@csv_schema("Meetings")
 class MeetingsCsvView(CsvExportView):
     """One query, streamed: a row per meeting and participant, folded into a row per meeting."""
 
@@ -155,6 +173,7 @@ def _person(name, title):
     return f"{name} ({title})" if title else name
 
 
+@csv_schema("The agreements register")
 class AgreementsCsvView(CsvExportView):
     """The register as the site shows it: four queries and no model instances, whatever its
     size (parties, signatories and release links are read as plain rows)."""

@@ -1,6 +1,7 @@
 """Filters of the meetings, which only the open-data API and its CSV download offer."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
@@ -8,6 +9,7 @@ from drf_spectacular.drainage import set_override
 from releases.filters import (
     EARLIEST,
     LATEST,
+    MAX_WORDS_LENGTH,
     CountryFilter,
     ExplainedFilterSet,
     ReleaseFilter,
@@ -52,6 +54,23 @@ class MeetingFilter(ExplainedFilterSet):
 add_date_range(MeetingFilter, field_name="date")
 
 
+class OpenDataReleaseFilter(ReleaseFilter):
+    """The site's release filters, where every value the API's description allows is an
+    answer: `month` without `year` is that month of every year, and an end date before the
+    start date matches nothing (the site's list asks the visitor to correct both)."""
+
+    class Meta(ReleaseFilter.Meta):
+        form = forms.Form
+
+    def filter_month(self, queryset, name, value):
+        if self.form.cleaned_data.get("year"):
+            return super().filter_month(queryset, name, value)
+        return queryset.filter(published_at__month=value)
+
+
+add_date_range(OpenDataReleaseFilter, method="filter_dates")
+
+
 # How the site's own filters look in the OpenAPI schema (drf-spectacular cannot guess them).
 set_override(
     CountryFilter,
@@ -63,12 +82,45 @@ set_override(
     },
 )
 set_override(
+    YearFilter,
+    "field",
+    {"type": "integer", "minimum": EARLIEST.year, "maximum": LATEST.year},
+)
+set_override(
     SlugFilter,
     "field",
     {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "description": "An official's slug."},
 )
 set_override(
-    ReleaseFilter.base_filters["month"],
+    OpenDataReleaseFilter.base_filters["month"],
     "field",
-    {"type": "integer", "enum": list(range(1, 13)), "description": "1 to 12, with `year`."},
+    {
+        "type": "integer",
+        "enum": list(range(1, 13)),
+        "description": "1 to 12: that month of `year`, or of every year without one.",
+    },
 )
+set_override(
+    OpenDataReleaseFilter.base_filters["q"],
+    "field",
+    {
+        "type": "string",
+        "maxLength": MAX_WORDS_LENGTH,
+        # Control characters are refused (core.middleware); a tab or a line break is kept.
+        "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+        "description": "Words, found in the title, lead, body, meetings, officials and "
+        "organisations; most relevant first.",
+    },
+)
+for filterset in (OpenDataReleaseFilter, MeetingFilter):
+    for name in ("from", "to"):
+        set_override(
+            filterset.base_filters[name],
+            "field",
+            {
+                "type": "string",
+                "format": "date",
+                "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
+                "description": "YYYY-MM-DD (1900-01-01 to 2100-12-31), inclusive.",
+            },
+        )

@@ -6,29 +6,32 @@ filtered by the site's own FilterSets, so `/api/releases/?country=KZ&year=2025` 
 `/ja/releases/?country=KZ&year=2025` means; an invalid filter value is a 400 that says why.
 """
 
+import django_filters
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils import translation
+from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from people.models import Official, Organization, Post
-from releases.filters import AgreementFilter, ReleaseFilter
+from releases.filters import AgreementFilter
 from releases.models import Agreement, Meeting, Release, ReleaseAgreement
 
 from . import serializers
-from .filters import MeetingFilter
+from .filters import MeetingFilter, OpenDataReleaseFilter
 
+LANGUAGES = ["ja", "en"]
 LANG_PARAMETER = OpenApiParameter(
     "lang",
     OpenApiTypes.STR,
-    enum=["ja", "en"],
+    enum=LANGUAGES,
     description="Language of the plain fields (`title`…) and of `web_url`; by default the "
     "request's Accept-Language. The `_ja` and `_en` fields are always both present.",
 )
@@ -53,7 +56,7 @@ class OpenDataSchema(AutoSchema):
         responses = operation["responses"]
         content = {"application/json": {"schema": ERROR}}
         refused = "A control character in the address, a cookie or a header."
-        if self.view.action == "list":
+        if getattr(self.view, "action", "list") == "list":
             refused = f"An invalid filter value. {refused}"
         responses["400"] = {"description": refused, "content": content}
         responses["404"] = {"description": "Not found.", "content": content}
@@ -65,6 +68,52 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        """A `page_size` that is not a whole number from 1 is a 400, as the schema says (DRF
+        would use the default); one above 100 gives 100."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise ValidationError({"page_size": ["A whole number from 1 (at most 100 are used)."]})
+        return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound("Invalid page.")  # as `?page=abc`; DRF would give the first page
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = "Results per page, 1 to 100 (more gives 100)."
+        return parameters
+
+
+class OpenDataFilterBackend(DjangoFilterBackend):
+    """The site's filters; a value that names nothing (`?country=AA`, `?official=nobody`)
+    gives an empty list, other invalid values a 400 that says why."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        # The description allows no empty value but the words' (`?to=` is refused, as
+        # `?to=soon` is; the site's lists ignore both).
+        empty = [
+            name
+            for name, field in filterset.filters.items()
+            if not isinstance(field, django_filters.CharFilter)
+            and "" in request.query_params.getlist(name)
+        ]
+        if empty:
+            raise ValidationError({name: ["This parameter cannot be empty."] for name in empty})
+        if not filterset.is_valid():
+            if filterset.names_nothing():
+                return queryset.none()
+            raise filter_utils.translate_validation(filterset.errors)
+        return filterset.qs
+
 
 def _organisations():
     return Organization.objects.select_related("country")
@@ -75,15 +124,17 @@ def _organisations():
 class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     schema = OpenDataSchema()
     pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [OpenDataFilterBackend]
 
     def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
         # Kept active until the response is rendered, so lazy strings and URLs agree.
         lang = request.query_params.get("lang")
-        if lang in {"ja", "en"}:
+        if lang is not None:
+            if lang not in LANGUAGES:
+                raise ValidationError({"lang": ["ja or en."]})
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
-        super().initial(request, *args, **kwargs)
 
 
 class ReleaseViewSet(OpenDataViewSet):
@@ -91,7 +142,7 @@ class ReleaseViewSet(OpenDataViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    filterset_class = ReleaseFilter
+    filterset_class = OpenDataReleaseFilter
 
     def get_queryset(self):
         releases = Release.objects.published().select_related("issuer__country")

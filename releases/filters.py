@@ -76,7 +76,11 @@ class SlugChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values and not re.fullmatch(r"[-\w]{1,120}", value, re.ASCII):
             raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            # A slug that names nothing (the open-data API answers it with an empty list).
+            raise forms.ValidationError(error.messages[0], "unknown") from error
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
@@ -88,6 +92,14 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class ExplainedFilterSet(django_filters.FilterSet):
+    def names_nothing(self):
+        """True when the only errors are well-formed values (a country code, a slug) that name
+        no row: such a filter matches nothing, where a malformed value is an error."""
+        errors = self.form.errors.as_data()
+        return bool(errors) and all(
+            error.code == "unknown" for field_errors in errors.values() for error in field_errors
+        )
+
     def ignored_filters(self):
         """What was wrong with the filters that were left out: [(label, [messages])]."""
         if not self.is_bound:

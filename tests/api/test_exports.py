@@ -99,12 +99,24 @@ def test_formulas_are_neutralised_behind_spaces_and_in_full_width(client, public
 
 
 @pytest.mark.parametrize("path", ["/api/meetings.csv", "/api/agreements.csv"])
-@pytest.mark.parametrize("query", ["country=ZZ", "year=abc", "kind=treaty"])
+@pytest.mark.parametrize("query", ["country=Z", "year=abc", "kind=treaty"])
 def test_invalid_filters_are_a_400_that_says_why(client, public, path, query):
     response = client.get(f"{path}?{query}")
     assert response.status_code == 400
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content
+    assert response["Content-Type"] == "application/json"
+    assert query.split("=")[0] in response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/meetings.csv", "country=ZZ"),
+        ("/api/meetings.csv", "official=no-such-official"),
+        ("/api/agreements.csv", "country=ZZ"),
+    ],
+)
+def test_a_value_that_names_nothing_downloads_no_rows(client, public, path, query):
+    assert download(client, f"{path}?{query}") == []
 
 
 @pytest.mark.parametrize(
