@@ -398,7 +398,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "JOGMEC <news@localhost>")
-# Links in e-mail are absolute: the site's public address, without a trailing slash.
+# The site's public address, without a trailing slash: links in e-mail and feeds, Message-IDs.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # E-mail alerts: unconfirmed requests expire; limits stop the form flooding a stranger's inbox.
