@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts bench-desk clean locks
+.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts bench-desk files-per-request clean locks
 
 install: $(STAMP) messages
 
@@ -72,6 +72,11 @@ bench-alerts: install
 # `database is locked` or row written twice. Settings: see bench/desk.py (BENCH_DESK_*).
 bench-desk: install
 	$(BIN)/python bench/desk.py
+
+# Which of our files (Python modules whose functions run, URLconfs, templates rendered) the list
+# and a release page touch, each listed, against the target of about ten a page.
+files-per-request: install
+	$(BIN)/python bench/files_per_request.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

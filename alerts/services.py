@@ -65,11 +65,6 @@ def request_subscription(*, email, query, language, frequency, client):
     subscription.requested_at = timezone.now()
     subscription.save()
     confirmation_message(subscription).send()
-    # The daily run (digests, deleting expired requests) re-enqueues itself; the first request
-    # starts it.
-    from .tasks import schedule_digests
-
-    schedule_digests()
     return True
 
 

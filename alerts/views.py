@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView
 
-from . import services
+from . import services, tasks
 from .forms import SubscribeForm
 from .limits import client_address
 from .mail import describe, list_path, manage_token, read_manage_token
@@ -51,6 +51,9 @@ class SubscribeView(FormView):
         )
         if not allowed:
             return render(self.request, "alerts/limited.html", status=429)
+        # The daily run (digests, deleting expired requests) re-enqueues itself; the first
+        # request starts it.
+        tasks.schedule_digests()
         context = {
             "email": form.cleaned_data["email"],
             "list_url": list_path(query),

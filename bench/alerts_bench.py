@@ -17,7 +17,7 @@ bench/results/alerts/ says what it holds) and each run copies it to `<name>_run`
 Settings, all optional (environment variables):
   BENCH_RELEASES       releases to generate (100000)
   BENCH_SUBSCRIPTIONS  confirmed subscriptions (10000)
-  BENCH_WORKERS        task workers (2 with PostgreSQL, 1 with SQLite, as the README advises)
+  BENCH_WORKERS        task workers (2 with PostgreSQL, 1 with SQLite, as docs/operations.md advises)
   BENCH_DATABASE_URL   a PostgreSQL database to keep the generated site in, instead of SQLite
   BENCH_FRESH          1 generates the site again
   BENCH_SEED           seed for the generated data (1)

@@ -9,7 +9,7 @@ A word then matches as a plain substring, which also works for Japanese written 
 On PostgreSQL a trigram index on that copy serves words of three characters or more (migration
 0002). Shorter words (銅, 会談, EU) have no trigram, so each release also keeps its `grams()`:
 every character and every pair of adjacent characters of the copy, as integers in an array
-with a GIN index (migration 0005); a word of one or two characters is in the text exactly when
+with a GIN index (migration 0006); a word of one or two characters is in the text exactly when
 its gram is in the array, so such words are matched on the array alone, without reading the
 text. (pg_bigm would do this inside PostgreSQL; it is not available here.)
 

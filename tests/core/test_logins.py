@@ -13,12 +13,6 @@ OFFICE = "203.0.113.10"
 ELSEWHERE = "198.51.100.7"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    """Every guess at an existing or unknown name hashes a password; keep that quick here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(django_user_model):
     for name in ("alice", "bob", "carol"):

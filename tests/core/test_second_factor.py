@@ -27,7 +27,6 @@ SET_UP = "/admin/second-factor/set-up/"
 @pytest.fixture(autouse=True)
 def _required(settings):
     settings.REQUIRE_2FA = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 

@@ -84,7 +84,11 @@ def redis_reachable():
         return False
 
 
-pytestmark = pytest.mark.skipif(not redis_reachable(), reason=f"no Redis at {REDIS_URL}")
+pytestmark = [
+    pytest.mark.skipif(not redis_reachable(), reason=f"no Redis at {REDIS_URL}"),
+    # Under pytest-xdist (.ci/run) the servers start once, on one worker, for the whole module.
+    pytest.mark.xdist_group("shared-cache-servers"),
+]
 
 
 class Orm:
