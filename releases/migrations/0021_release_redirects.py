@@ -6,29 +6,37 @@ from django.db import migrations, models
 
 
 def grant(apps, schema_editor):
-    """Publishers manage old addresses (where one leads is part of what the public sees);
-    editors see them."""
+    """Publishers manage old addresses (where one leads is part of what the public sees) and
+    mark changes to shared records reviewed (core.Review); editors see both."""
     from django.contrib.auth.management import create_permissions
 
-    app_config = apps.get_app_config("releases")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    for label in ("releases", "core"):
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    mine = Permission.objects.filter(
+    redirects = Permission.objects.filter(
         content_type__app_label="releases", codename__endswith="_releaseredirect"
     )
+    reviews = Permission.objects.filter(
+        content_type__app_label="core", codename__in=["add_review", "view_review"]
+    )
     for group in Group.objects.filter(name="Publishers"):
-        group.permissions.add(*mine)
+        group.permissions.add(*redirects, *reviews)
     for group in Group.objects.filter(name="Editors"):
-        group.permissions.add(*mine.filter(codename="view_releaseredirect"))
+        group.permissions.add(
+            *redirects.filter(codename="view_releaseredirect"),
+            *reviews.filter(codename="view_review"),
+        )
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('releases', '0018_verbose_names_of_release_and_meeting_links'),
+        ('core', '0002_reviews_of_shared_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
