@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from people.models import Official, Organization
 from releases.models import Agreement, Release
 from tests.browser.admin_forms import translation_mode, wait_until_drawn
+from tests.browser.axe import AXE_JS, violations
 from tests.factories import (
     MeetingFactory,
     MeetingParticipantFactory,
@@ -218,3 +219,33 @@ def test_the_translation_list_leads_to_where_each_missing_english_is_written(
     expect(page).to_have_url(re.compile(rf"/admin/releases/meeting/{meeting.pk}/change/"))
     expect(page.locator("#id_participations-0-title_en")).to_be_attached()
     assert organisation
+
+
+@pytest.mark.skipif(not AXE_JS.exists(), reason=f"needs axe-core at {AXE_JS}")
+@pytest.mark.parametrize("interface,width", [("ja", 1280), ("en", 390)])
+def test_the_warning_and_the_no_match_message_pass_axe(
+    editor_page, browser, live_server, interface, width
+):
+    # axe is handed to the page by the test; the site's CSP rightly refuses scripts it did not send.
+    context = browser.new_context(
+        locale="ja-JP",
+        bypass_csp=True,
+        viewport={"width": width, "height": 900},
+        storage_state=editor_page.context.storage_state(),
+    )
+    context.add_cookies([{"name": "django_language", "value": interface, "url": live_server.url}])
+    page = context.new_page()
+    release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
+    MeetingFactory(release=release)
+    page.goto(f"{live_server.url}/admin/releases/release/{release.pk}/change/")
+    wait_until_drawn(page)
+    translation_mode(page, "both")
+    page.fill("#id_title_en", "会談")
+    expect(page.locator("#id_title_en_japanese_warning")).to_be_visible()
+    page.locator("#id_meetings-0-officials + .select2 .select2-selection").click()
+    page.keyboard.type("該当なし")
+    expect(page.locator(".select2-results__message")).to_be_visible()
+    page.click("input[name=_save]")
+    expect(page.locator("#id_meetings-0-officials_search_error")).to_be_visible()
+    assert violations(page) == []
+    context.close()

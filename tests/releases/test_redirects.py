@@ -164,11 +164,12 @@ def test_a_new_release_never_takes_an_old_address(renamed):
 
 def test_the_release_form_refuses_another_release_s_old_address(publisher_client, renamed):
     draft = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
+    publisher_client.cookies["django_language"] = "en"
     url, data = release_form(publisher_client, draft)
     data["slug"] = "2025-12-old-title"
     response = publisher_client.post(url, data)
     assert response.status_code == 200
-    assert any("old address of another release" in e for e in errors(response))
+    assert any("old address of another release" in e for e in errors(response)), errors(response)
 
 
 # The admin --------------------------------------------------------------------------------
