@@ -483,7 +483,7 @@
       return;
     }
     if (!warning) {
-      warning = document.createElement("p");
+      warning = document.createElement("div");
       warning.id = id;
       warning.className = "desk-warning";
       warning.setAttribute("role", "status");
@@ -547,7 +547,8 @@
       box = document.createElement("div");
       box.id = id;
       box.setAttribute("role", "alert");
-      const anchor = select.closest(".related-widget-wrapper") || select;
+      // Where Django puts a field's errors: above the field's row.
+      const anchor = select.closest(".flex-container") || select.closest(".related-widget-wrapper") || select;
       anchor.before(box);
     }
     const errors = document.createElement("ul");
