@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import formats, timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from modeltranslation.translator import NotRegistered, translator
+from reversion.models import Version
 
 from .bilingual import field_label
 from .models import Versioned
@@ -261,3 +263,79 @@ def restore(revision):
         for name, value in values.items():
             setattr(row, name, value)
     return restored
+
+
+def compare_with_previous(previous, version):
+    """compare(previous, version); for the first version in an object's history (`previous`
+    None: it was added then, or before its history began), everything it held."""
+    if previous is not None:
+        return compare(previous, version)
+    model = model_of(version)
+    changes = _field_changes(model, {}, version.field_dict)
+    return [ObjectDiff(str(model._meta.verbose_name), version.object_repr, "first", changes)]
+
+
+@dataclass
+class RecordChanges:
+    """The versions of one record saved since its last review, oldest first, each with `diffs`
+    (compare_with_previous) and `previous`."""
+
+    model: type
+    object_id: str
+    title: str
+    versions: list
+    last_review: object = None
+
+    @property
+    def latest(self):
+        return self.versions[-1]
+
+
+def unreviewed_changes(models, limit=50):
+    """The records of `models` with versions saved since their last review (core.models.Review),
+    those changed last first: at most `limit` records, and how many there are in all."""
+    from .models import Review
+
+    types = ContentType.objects.get_for_models(*models).values()
+    latest_review = Review.objects.filter(
+        content_type_id=OuterRef("content_type_id"), object_id=OuterRef("object_id")
+    ).order_by("-up_to_version")
+    pending = (
+        Version.objects.filter(content_type__in=types)
+        .annotate(reviewed=Subquery(latest_review.values("up_to_version")[:1]))
+        .filter(Q(reviewed__isnull=True) | Q(pk__gt=F("reviewed")))
+    )
+    records = (
+        pending.values("content_type_id", "object_id").annotate(last=Max("pk")).order_by("-last")
+    )
+    total = records.count()
+    keys = [(r["content_type_id"], r["object_id"]) for r in records[:limit]]
+    if not keys:
+        return [], total
+    match = Q()
+    for type_id, object_id in keys:
+        match |= Q(content_type_id=type_id, object_id=object_id)
+    every = defaultdict(list)
+    for version in Version.objects.filter(match).select_related("revision__user").order_by("pk"):
+        every[(version.content_type_id, version.object_id)].append(version)
+    reviews = {}
+    for review in (
+        Review.objects.filter(match).select_related("reviewed_by").order_by("up_to_version")
+    ):
+        reviews[(review.content_type_id, review.object_id)] = review
+    result = []
+    for key in keys:
+        review = reviews.get(key)
+        done = review.up_to_version if review else 0
+        versions, previous = [], None
+        for version in every[key]:
+            if version.pk > done:
+                version.previous = previous
+                version.diffs = compare_with_previous(previous, version)
+                versions.append(version)
+            previous = version
+        if versions:
+            model = ContentType.objects.get_for_id(key[0]).model_class()
+            title = versions[-1].object_repr
+            result.append(RecordChanges(model, key[1], title, versions, review))
+    return result, total

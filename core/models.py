@@ -1,6 +1,7 @@
 """Abstract models that every app's models may build on."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,37 @@ class EditorPreference(models.Model):
         """The translation mode `user` chose last, Japanese until they choose."""
         mode = cls.objects.filter(user_id=user.pk).values_list("translation_mode", flat=True)
         return mode.first() or cls.Mode.JAPANESE
+
+
+class Review(models.Model):
+    """A publisher read the changes to one record (any model with a history) up to one of its
+    saved versions (django-reversion's Version id): later versions are the changes still to
+    review. One row per review, so who reviewed what, and when, stays known."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE, related_name="+"
+    )
+    # As reversion's Version keeps it: text, whatever the primary key.
+    object_id = models.CharField(_("record"), max_length=191)
+    up_to_version = models.PositiveIntegerField(_("reviewed up to version"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("review of changes")
+        verbose_name_plural = _("changes to shared records")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-up_to_version"], name="review_latest_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id} ≤ {self.up_to_version}"

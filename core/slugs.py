@@ -28,12 +28,17 @@ def slug_words(text, max_length=60):
     return re.sub(r"-+", "-", slug).strip("-")
 
 
-def unique_slug(model, base, field="slug", exclude_pk=None):
-    """`base`, or `base-2`, `base-3`…: the first one no row of `model` uses."""
+def unique_slug(model, base, field="slug", exclude_pk=None, also_taken=None):
+    """`base`, or `base-2`, `base-3`…: the first one no row of `model` uses (nor, if given, a
+    row of the queryset `also_taken`, in its own `field`)."""
     rows = model._default_manager.all()
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
     taken = set(rows.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    if also_taken is not None:
+        taken |= set(
+            also_taken.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
+        )
     candidate, n = base, 1
     while candidate in taken:
         n += 1

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.locking import VersionLockForm
 
 from . import workflow
-from .models import Photo, Release
+from .models import Photo, Release, ReleaseRedirect
 from .uploads import MAX_BYTES, clean_image
 
 
@@ -69,6 +69,16 @@ class ReleaseAdminForm(VersionLockForm):
                 "The release's address on the site. Left empty, it is made from the month and "
                 "the title when saved; it cannot change once the release is published."
             )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        taken = ReleaseRedirect.objects.filter(old_slug=slug).exclude(release=self.instance.pk)
+        if slug and taken.exists():
+            raise ValidationError(
+                _("This is an old address of another release, which it leads to; choose another."),
+                code="old_address",
+            )
+        return slug
 
     def clean(self):
         if self.tampered:

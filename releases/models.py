@@ -377,7 +377,9 @@ class Release(TranslationTracked, Versioned):
         """The month and the English title, else the Japanese one romanised: 2025-12-meeting-…"""
         day = timezone.localdate(self.published_at) if self.published_at else timezone.localdate()
         words = slug_words(self.title_en) or slug_words(self.title_ja) or "release"
-        return unique_slug(Release, f"{day:%Y-%m}-{words}", exclude_pk=self.pk)
+        # An old address that leads elsewhere is not reused (ReleaseRedirect).
+        old = ReleaseRedirect.objects.values(slug=F("old_slug"))
+        return unique_slug(Release, f"{day:%Y-%m}-{words}", exclude_pk=self.pk, also_taken=old)
 
     @property
     def has_english(self):
@@ -885,3 +887,109 @@ class ArchiveCount(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.within_id}/{self.country_id}: {self.releases}"
+
+
+class ReleaseRedirectQuerySet(models.QuerySet):
+    def destination(self, slug):
+        """The release a visitor asking for the old address `slug` is sent to, or None.
+
+        Followed along a chain (an old address of a release that was itself replaced), to the
+        first release a visitor can open: public, or withdrawn and replaced by nothing (it keeps
+        its page and shows why). A release not public yet (a draft, a scheduled one) is never a
+        destination, so a redirect never names an embargoed address; a chain that comes back
+        on itself leads nowhere."""
+        seen = {slug}
+        while True:
+            redirect = self.filter(old_slug=slug).select_related("release").first()
+            if redirect is None:
+                return None
+            release = redirect.release
+            if release.slug in seen:
+                return None
+            if Release.objects.published().filter(pk=release.pk).exists():
+                return release
+            slug = release.slug
+            seen.add(slug)
+            if not self.filter(old_slug=slug).exists():
+                return (
+                    release if Release.objects.reachable().filter(pk=release.pk).exists() else None
+                )
+
+
+class ReleaseRedirect(Versioned):
+    """An old address of a release (`/<lang>/releases/<old_slug>/`, in both languages) that now
+    answers 301 with the address of `release`.
+
+    A small model of our own rather than django.contrib.redirects: that one keys a site's whole
+    path to another path, so it would need a row per language, sites, and a fixed destination
+    path that breaks when the destination's slug changes, and it cannot hold back a redirect to
+    a release that is not public. Here the destination is the release itself: its address in the
+    visitor's language, checked public on every request (ReleaseRedirectQuerySet.destination).
+    """
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", _("Address changed")
+        REPLACED = "replaced", _("Replaced by another release")
+
+    old_slug = models.SlugField(
+        _("old address (slug)"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The part of the old address after /releases/: an earlier slug of a release, or the "
+            "slug of a release that was unpublished or withdrawn in favour of another."
+        ),
+    )
+    release = models.ForeignKey(
+        Release,
+        verbose_name=_("now at release"),
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text=_("Visitors to the old address are sent here once it is public."),
+    )
+    kind = models.CharField(
+        _("why"), max_length=10, choices=Kind.choices, default=Kind.REPLACED, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = ReleaseRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses (redirects)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["moved", "replaced"]), name="release_redirect_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"/releases/{self.old_slug}/ → {self.release}"
+
+    def clean(self):
+        if not self.old_slug or self.release_id is None:
+            return
+        if self.release.slug == self.old_slug:
+            raise ValidationError(
+                {"old_slug": _("This is the release's own address: it would lead to itself.")}
+            )
+        owner = Release.objects.filter(slug=self.old_slug).first()
+        if owner is not None and owner.status == Release.Status.PUBLISHED:
+            raise ValidationError(
+                {
+                    "old_slug": _(
+                        "This is the address of a published or scheduled release: unpublish or "
+                        "withdraw it first."
+                    )
+                }
+            )

@@ -34,6 +34,7 @@ from .models import (
     Photo,
     Release,
     ReleaseAgreement,
+    ReleaseRedirect,
     Section,
 )
 from .search import refresh_search_text, releases_showing
@@ -281,7 +282,31 @@ def _recount_archive():
         archive.refresh_archive_counts(years)
 
 
+# Old addresses: a release whose slug changes keeps its old address, which answers 301 with
+# the new one (ReleaseRedirect), whoever changed it (the admin, a shell, an import).
+
+
+def _slug_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or not instance.pk or (update_fields is not None and "slug" not in update_fields):
+        return
+    before = Release.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    instance._slug_before = before
+
+
+def _slug_saved(sender, instance, raw=False, **kwargs):
+    before = instance.__dict__.pop("_slug_before", None)
+    if raw or not before or before == instance.slug:
+        return
+    # Its own earlier address taken back: no longer an old one (it would lead to itself).
+    ReleaseRedirect.objects.filter(old_slug=instance.slug, release=instance).delete()
+    ReleaseRedirect.objects.get_or_create(
+        old_slug=before, defaults={"release": instance, "kind": ReleaseRedirect.Kind.MOVED}
+    )
+
+
 def connect():
+    pre_save.connect(_slug_saving, sender=Release, dispatch_uid="redirect-release")
+    post_save.connect(_slug_saved, sender=Release, dispatch_uid="redirect-release")
     for model in (Section, Meeting, Photo, ReleaseAgreement, Contact):
         post_save.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")
         post_delete.connect(_release_part_changed, sender=model, dispatch_uid=f"search-{model}")

@@ -13,7 +13,7 @@ from core.pagination import ForgivingPaginationMixin, first_page_query
 from people.models import Country, Post
 
 from .filters import AgreementFilter, ReleaseFilter
-from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release
+from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release, ReleaseRedirect
 from .translation_status import shown_in_japanese
 
 
@@ -74,6 +74,22 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
 class ReleaseDetailView(DetailView):
     def get_queryset(self):
         return Release.objects.reachable().with_details().defer(*SEARCH_COLUMNS)
+
+    def get(self, request, *args, **kwargs):
+        # An address that no public release answers may be an old one (ReleaseRedirect): a
+        # changed slug, or a release unpublished or withdrawn in favour of another. A public
+        # release's page costs no query more.
+        slug = self.kwargs.get(self.slug_url_kwarg)  # None in the staff's preview (by id)
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if slug and (destination := ReleaseRedirect.objects.destination(slug)):
+                return redirect(destination, permanent=True)
+            raise
+        withdrawn = slug and self.object.status == Release.Status.WITHDRAWN
+        if withdrawn and (destination := ReleaseRedirect.objects.destination(self.object.slug)):
+            return redirect(destination, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         release = self.object

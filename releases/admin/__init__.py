@@ -32,4 +32,4 @@ reversion.register(
 # Not following release_links: restoring an agreement must not unlink releases added later.
 reversion.register(Agreement)
 
-from . import agreement, meeting, release  # noqa: E402, F401  (registers the admins)
+from . import agreement, meeting, redirect, release, shared  # noqa: E402, F401  (registers the admins)

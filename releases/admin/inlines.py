@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
 )
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -137,15 +138,26 @@ class MeetingInline(LockedInline, BilingualStackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        rel_field = Meeting._meta.get_field("participants")
-        formset.form.base_fields["officials"].widget = AutocompleteSelectMultiple(
-            rel_field, self.admin_site
+        # With "+" (a popup), as the admin's own autocomplete fields: an official added there is
+        # saved at once, so the same form can also choose them as an agreement's signatory.
+        participants = Meeting._meta.get_field("participants")
+        formset.form.base_fields["officials"].widget = self._with_add_link(
+            request, AutocompleteSelectMultiple(participants, self.admin_site), participants
         )
         post_organization = Post._meta.get_field("organization")
-        formset.form.base_fields["new_official_organization"].widget = AutocompleteSelect(
-            post_organization, self.admin_site
+        formset.form.base_fields["new_official_organization"].widget = self._with_add_link(
+            request, AutocompleteSelect(post_organization, self.admin_site), post_organization
         )
         return formset
+
+    def _with_add_link(self, request, widget, field):
+        related = field.related_model._meta
+        return RelatedFieldWidgetWrapper(
+            widget,
+            field.remote_field,
+            self.admin_site,
+            can_add_related=request.user.has_perm(f"{related.app_label}.add_{related.model_name}"),
+        )
 
     @admin.display(description=_("participants as shown"))
     def participants_with_titles(self, meeting):

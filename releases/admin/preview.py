@@ -1,12 +1,18 @@
 """The preview: a release on the public template, for the staff who may change it."""
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.translations import MISSING
+
 from .. import workflow
 from ..models import Release
+from ..translation_status import release_gaps
 from ..views import ReleaseDetailView
+from .translation import gap_urls
 
 LANGUAGES = ("ja", "en")
 
@@ -49,9 +55,27 @@ class ReleasePreviewView(ReleaseDetailView):
         return release
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        if context.get("untranslated"):
+            # For the staff: each text shown in Japanese links to where its English is written.
+            gaps = [gap for gap in release_gaps(self.object) if gap.state == MISSING]
+            urls = gap_urls(self.object, gaps)
+            context["untranslated"] = [
+                LinkedLabel(gap.label, url) for gap, url in zip(gaps, urls, strict=True)
+            ]
+        path = self.request.path
+        context.update(
             preview_state=workflow.STATE_LABELS[self.state],
             preview_change_url=reverse("admin:releases_release_change", args=[self.object.pk]),
-            twin_urls={language: f"{self.request.path}?lang={language}" for language in LANGUAGES},
-            **kwargs,
+            twin_urls={language: f"{path}?lang={language}" for language in LANGUAGES},
         )
+        return context
+
+
+@dataclass
+class LinkedLabel:
+    label: str
+    url: str
+
+    def __str__(self):
+        return self.label

@@ -31,6 +31,7 @@ from ..models import (
     Meeting,
     Photo,
     Release,
+    ReleaseRedirect,
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from ..translation_status import describe, refresh_translation_status
@@ -71,7 +72,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["issuer", "countries"]
     list_select_related = ["issuer"]
-    readonly_fields = ["publication_state_detail", "translation_detail"]
+    readonly_fields = ["publication_state_detail", "translation_detail", "old_addresses"]
     inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/releases/release/change_form.html"
@@ -82,6 +83,8 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         # body, meetings, agreements, photos and contacts, and publishing last.
         can_publish = workflow.can_publish(request.user)
         publication = ["publication_state_detail", "slug"]
+        if obj is not None:
+            publication.append("old_addresses")
         if can_publish:
             publication.append("schedule_at")
         fieldsets = [
@@ -203,6 +206,24 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
             {
                 "rows": gap_rows(release),
                 "summary": describe(release.english_missing, release.english_outdated),
+            },
+        )
+
+    @admin.display(description=_("Old addresses"))
+    def old_addresses(self, release):
+        """What leads here, where this release's address leads, and a way to replace it."""
+        if release is None or release.pk is None:
+            return ""
+        leading_here = release.redirects.order_by("old_slug")
+        replaced_by = ReleaseRedirect.objects.filter(old_slug=release.slug).first()
+        return render_to_string(
+            "admin/releases/release/old_addresses.html",
+            {
+                "release": release,
+                "leading_here": leading_here,
+                "replaced_by": replaced_by,
+                "add_url": reverse("admin:releases_releaseredirect_add"),
+                "list_url": reverse("admin:releases_releaseredirect_changelist"),
             },
         )
 

@@ -8,13 +8,14 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from core.translations import MISSING, OUTDATED, checked_marks
 
-from ..models import Release
+from ..models import MeetingParticipant, Release
 from ..translation_status import Gap, describe
 
 STATE_WORDS = {
@@ -53,8 +54,52 @@ def _when(iso):
     return timezone.localtime(moment) if moment else None
 
 
+# The inline of the release form (its formset prefix) where each part of a release is written.
+RELEASE_PARTS = {
+    "releases.section": "sections",
+    "releases.meeting": "meetings",
+    "releases.photo": "photos",
+    "releases.contact": "contacts",
+}
+
+
+def gap_urls(release, gaps):
+    """For each gap, the admin page where its English is written, at the English input: the
+    release form (its own texts and its rows), a meeting's page (the titles its participants
+    held), or the shared record's own page (agreements, officials, organisations)."""
+    change = "admin:{}_{}_change".format
+    participants = [gap.pk for gap in gaps if gap.model == "releases.meetingparticipant"]
+    meeting_of = {}
+    if participants:
+        meeting_of = dict(
+            MeetingParticipant.objects.filter(pk__in=participants).values_list("pk", "meeting_id")
+        )
+    urls = []
+    for gap in gaps:
+        field = f"{gap.field}_en"
+        if gap.model == "releases.release":
+            url = reverse(change("releases", "release"), args=[release.pk]) + f"#id_{field}"
+        elif gap.model in RELEASE_PARTS and gap.part:
+            row = gap.part[-1][1] - 1
+            prefix = RELEASE_PARTS[gap.model]
+            url = reverse(change("releases", "release"), args=[release.pk])
+            url += f"#id_{prefix}-{row}-{field}"
+        elif gap.model == "releases.meetingparticipant" and gap.pk in meeting_of:
+            url = reverse(change("releases", "meeting"), args=[meeting_of[gap.pk]])
+            url += f"#id_participations-{gap.part[-1][1] - 1}-{field}"
+        else:
+            app_label, model_name = gap.model.split(".")
+            try:
+                url = reverse(change(app_label, model_name), args=[gap.pk]) + f"#id_{field}"
+            except NoReverseMatch:
+                url = ""
+        urls.append(url)
+    return urls
+
+
 def gap_rows(release):
     """What the release page and the waiting page show of each gap."""
+    gaps = [Gap.from_data(data) for data in release.translation_gaps]
     return [
         {
             "label": gap.label,
@@ -62,8 +107,9 @@ def gap_rows(release):
             "state_label": STATE_WORDS[gap.state],
             "japanese_changed": _when(gap.japanese_changed),
             "english_changed": _when(gap.english_changed),
+            "url": url,
         }
-        for gap in map(Gap.from_data, release.translation_gaps)
+        for gap, url in zip(gaps, gap_urls(release, gaps), strict=True)
     ]
 
 

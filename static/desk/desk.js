@@ -291,7 +291,10 @@
     $.fn.djangoAdminSelect2 = function () {
       this.filter("[multiple]").attr("data-allow-clear", "false");
       init.call(this);
-      this.each((i, select) => nameAutocomplete(select));
+      this.each((i, select) => {
+        nameAutocomplete(select);
+        watchSearch(select);
+      });
       return this;
     };
   }
@@ -460,6 +463,149 @@
     });
   }
 
+  // Japanese typed into an English field ----------------------------------------------------
+  // An English input (lang="en", the `*_en` fields) that holds kana or kanji says so beside
+  // itself as it is typed: a warning, not a refusal (a Japanese name may belong in an English
+  // text). Announced politely; the field points to it.
+
+  const JAPANESE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]/;
+
+  function checkEnglish(input) {
+    if (input.id.includes("__prefix__")) return;
+    const id = `${input.id}_japanese_warning`;
+    let warning = document.getElementById(id);
+    const found = JAPANESE.test(input.value);
+    if (!found) {
+      if (warning) {
+        warning.hidden = true;
+        describedBy(input, id, false);
+      }
+      return;
+    }
+    if (!warning) {
+      warning = document.createElement("div");
+      warning.id = id;
+      warning.className = "desk-warning";
+      warning.setAttribute("role", "status");
+      warning.textContent = t("This English field contains Japanese text. Check that it belongs here before saving.");
+      const editor = input.closest(".prose-editor");
+      (editor || input.closest(".related-widget-wrapper") || input).after(warning);
+    }
+    warning.hidden = false;
+    describedBy(input, id, true);
+  }
+
+  function initEnglishCheck() {
+    const selector = 'input[lang="en"]:not([type=hidden]), textarea[lang="en"]';
+    document.addEventListener("input", (event) => {
+      if (event.target.matches && event.target.matches(selector)) checkEnglish(event.target);
+    });
+    // Saved text with Japanese in it says so when the page opens.
+    document.querySelectorAll(selector).forEach((input) => {
+      if (input.value) checkEnglish(input);
+    });
+  }
+
+  // An autocomplete search that found nothing ------------------------------------------------
+  // Typed text that was never chosen is not saved: select2 drops it when the box closes, and
+  // the form would be saved without it, silently.
+  // The first Save with such text stops at the box and says so (no match: "+" adds one; a
+  // match not chosen: choose it); a second Save goes on without it.
+
+  const pending = new Map(); // select -> {term, noMatch}
+
+  function watchSearch(select) {
+    const $ = window.django.jQuery;
+    const instance = $(select).data("select2");
+    if (!instance || select.dataset.deskWatched) return;
+    select.dataset.deskWatched = "1";
+    // The last search's term and whether it found anything: select2 empties its search box
+    // when it closes, which a click on Save does first.
+    instance.on("results:all", (params) => {
+      // An answer that arrives after the list closed (a choice was made) is not a search.
+      if (!instance.isOpen()) return;
+      const term = ((params.query && params.query.term) || "").trim();
+      pending.set(select, { term, noMatch: !params.data.results.length });
+    });
+    $(select).on("select2:select select2:unselect", () => {
+      pending.delete(select);
+      showSearchError(select, "");
+    });
+  }
+
+  function showSearchError(select, message) {
+    const id = `${select.id}_search_error`;
+    let box = document.getElementById(id);
+    const instance = window.django.jQuery(select).data("select2");
+    const selection = instance && instance.$selection[0];
+    if (!message) {
+      if (box) box.remove();
+      if (selection) describedBy(selection, id, false);
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = id;
+      box.setAttribute("role", "alert");
+      // Where Django puts a field's errors: above the field's row.
+      const anchor = select.closest(".flex-container") || select.closest(".related-widget-wrapper") || select;
+      anchor.before(box);
+    }
+    const errors = document.createElement("ul");
+    errors.className = "errorlist";
+    errors.append(Object.assign(document.createElement("li"), { textContent: message }));
+    box.replaceChildren(errors);
+    if (selection) describedBy(selection, id, true);
+  }
+
+  // Says so for each box of `form` left with a term typed and not chosen (once per term);
+  // true if it did, with the focus on the first such box.
+  function checkSearches(form) {
+    const $ = window.django.jQuery;
+    let first = null;
+    form.querySelectorAll("select.admin-autocomplete").forEach((select) => {
+      const state = pending.get(select);
+      const term = state && state.term;
+      if (!term || state.said === term) return;
+      state.said = term;
+      const canAdd = select.closest(".related-widget-wrapper")?.querySelector(".add-related");
+      let message;
+      if (state.noMatch) {
+        message = canAdd
+          ? format("No match for “%(term)s”: use + to add it, or search again.", { term })
+          : format("No match for “%(term)s”: search again, or leave the box empty.", { term });
+      } else {
+        message = format("“%(term)s” was typed but not chosen: choose it from the list, or clear it.", { term });
+      }
+      showSearchError(select, message);
+      first = first || select;
+    });
+    if (!first) return false;
+    const box = $(first).data("select2").$selection[0];
+    box.scrollIntoView({ block: "center" });
+    box.focus();
+    return true;
+  }
+
+  function initSearchCheck() {
+    const $ = window.django && window.django.jQuery;
+    if (!$ || !$.fn.select2) return;
+    // A click on Save while a list is open first closes the list, and the click is lost on the
+    // way (the page under the pointer changes between press and release): so the press says it.
+    let justSaid = false;
+    document.addEventListener("mousedown", (event) => {
+      justSaid = false;
+      const button = event.target.closest && event.target.closest("[type=submit]");
+      if (button && button.form) justSaid = checkSearches(button.form);
+      if (justSaid) event.preventDefault();
+    }, true);
+    document.addEventListener("keydown", () => { justSaid = false; }, true);
+    document.addEventListener("submit", (event) => {
+      if (justSaid || checkSearches(event.target)) event.preventDefault();
+      justSaid = false;
+    }, true);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     initAutocomplete();
     // Registered now, so it runs after the selector's own load handler has drawn it.
@@ -469,6 +615,8 @@
     initReleaseForm();
     initModeSwitch();
     initFileLimits();
+    initEnglishCheck();
+    initSearchCheck();
     initLeaveWarning();
     // New inline rows: Django fires formset:added on the new row.
     document.addEventListener("formset:added", (event) => applyReadOnly(event.target));

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from people.models import Country, Official, Organization
-from releases.models import Agreement, Meeting
+from releases.models import Agreement, Meeting, ReleaseRedirect
 from tests.browser.admin_forms import translation_mode, wait_until_drawn
 from tests.browser.axe import AXE_JS, violations
 from tests.factories import OrganizationFactory, SubscriptionFactory
@@ -46,6 +46,12 @@ def staff_site(demo_site):
     with reversion.create_revision():
         gone.delete()
     SubscriptionFactory()
+    # An old address, and a change to a shared record waiting for review.
+    ReleaseRedirect.objects.create(old_slug="2025-12-an-old-address", release=demo_site)
+    official = Official.objects.first()
+    with reversion.create_revision():
+        official.name_en = f"{official.name_en} (corrected)"
+        official.save()
     # Work for the translator: the form's translation list and its marked English inputs.
     demo_site.lead_ja += "（改訂）"
     demo_site.save()
@@ -84,6 +90,8 @@ def lists():
         reverse("admin:axes_accesslog_changelist"),
         reverse("admin:axes_accessfailurelog_changelist"),
         reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        reverse("admin:releases_releaseredirect_changelist") + "?q=2025",
+        reverse("admin:core_review_changelist"),
     ]
 
 
@@ -98,6 +106,7 @@ def other_pages(release):
         "people_country": Country.objects.get(code="KZ"),
         "people_official": Official.objects.first(),
         "people_organization": Organization.objects.first(),
+        "releases_releaseredirect": ReleaseRedirect.objects.first(),
         "auth_user": User.objects.get(username="chief"),
         "auth_group": Group.objects.get(name="Editors"),
     }

@@ -4,8 +4,9 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from modeltranslation.translator import translator
 
-from releases.models import Meeting, MeetingParticipant, Photo, Release
+from releases.models import Meeting, MeetingParticipant, Photo, Release, ReleaseRedirect
 from tests.admin_forms import errors, form_data
 from tests.factories import (
     AgreementFactory,
@@ -36,6 +37,7 @@ def full_release():
     SectionFactory(release=release)
     ReleaseAgreementFactory(release=release)
     PostFactory(official=meeting.participants.first())
+    ReleaseRedirect.objects.create(old_slug="an-old-address", release=release)
     return release
 
 
@@ -63,7 +65,8 @@ def test_every_admin_page_renders_for_staff_with_the_language_switch(
         assert response.status_code == 200, url
         html = response.content.decode()
         assert 'class="interface-language"' in html
-        if "_add" in url or "_change" in url:
+        # The language switch, where there is something in two languages.
+        if ("_add" in url or "_change" in url) and model in translator.get_registered_models():
             assert 'class="translation-mode"' in html, url
             assert "googleapis" not in html
 
