@@ -8,7 +8,11 @@ from pypdf import PdfWriter
 
 from releases.documents import CONTENT_TYPES, OOXML_MAIN
 
-MAIN_PART = {"docx": "/word/document.xml", "xlsx": "/xl/workbook.xml", "pptx": "/ppt/presentation.xml"}
+MAIN_PART = {
+    "docx": "/word/document.xml",
+    "xlsx": "/xl/workbook.xml",
+    "pptx": "/ppt/presentation.xml",
+}
 
 
 def pdf_bytes(pages=2, password=None):

@@ -40,9 +40,7 @@ def body(response):
     "language,about",
     [("ja", "PDF、{size}\xa0バイト、3ページ"), ("en", "PDF, {size}\xa0bytes, 3 pages")],
 )
-def test_the_release_page_lists_each_document_with_format_size_and_pages(
-    client, language, about
-):
+def test_the_release_page_lists_each_document_with_format_size_and_pages(client, language, about):
     attachment = AttachmentFactory(title_ja="ファクトシート", title_en="Fact sheet")
     page = soup_of(client.get(url("releases:detail", language, slug=attachment.release.slug)))
     item = page.select_one(".release__documents .document")
@@ -102,9 +100,7 @@ def test_an_office_document_is_downloaded(client):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_a_document_the_public_may_not_see_is_404_for_them_and_shown_to_staff(
-    editor_client, state
-):
+def test_a_document_the_public_may_not_see_is_404_for_them_and_shown_to_staff(editor_client, state):
     attachment = AttachmentFactory(release=ReleaseFactory(**STATES[state]))
     assert get(Client(), attachment).status_code == 404
     response = get(editor_client, attachment)
