@@ -26,7 +26,7 @@ from django.dispatch import Signal
 from core.cache import content_changed
 from people.models import Country, Official, Organization
 
-from . import archive, renditions
+from . import archive, pdf, renditions
 from .models import (
     Agreement,
     Attachment,
@@ -108,6 +108,12 @@ _seen_before = threading.local()
 
 def _seen(**lookup):
     return Release.objects.filter(status__in=SEEN, **lookup).exists()
+
+
+def _release_deleted(sender, instance, **kwargs):
+    """A deleted release's PDFs go with it (its parts' rows go by cascade; the files stay)."""
+    pk = instance.pk
+    transaction.on_commit(lambda: pdf.remove_pdfs(pk), robust=True)
 
 
 def _release_saving(sender, instance, raw=False, **kwargs):
@@ -313,6 +319,7 @@ def connect():
     pre_save.connect(_release_saving, sender=Release, dispatch_uid="cache-release")
     post_save.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
     post_delete.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
+    post_delete.connect(_release_deleted, sender=Release, dispatch_uid="pdf-release")
     for model in (
         Section,
         Meeting,

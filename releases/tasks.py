@@ -18,8 +18,8 @@ FOLLOWED_STATES = (Release.Status.PUBLISHED, Release.Status.WITHDRAWN)
 @task()
 def make_release_pdfs(release_id):
     """Make the PDFs of a public release in both languages (releases.pdf), removing those of
-    older contents; remove them all once it is no longer public (withdrawn, unpublished or
-    deleted). A scheduled release is left alone: its own task runs at its moment."""
+    older contents; remove them all once it is no longer public (withdrawn or unpublished). A
+    scheduled release is left alone: its own task runs at its moment."""
     release = (
         Release.objects.published()
         .with_details()
@@ -36,18 +36,12 @@ def make_release_pdfs(release_id):
 
 
 def enqueue_release_pdfs(release_ids):
-    """After a commit that changed `release_ids`: a task for each release the public sees (at
-    its publication moment, if that is to come), was shown (withdrawn) or no longer exists."""
-    found = Release.objects.filter(pk__in=release_ids).values_list("pk", "status", "published_at")
+    """After a commit that changed `release_ids`: a task for each of them that the public sees
+    (at its publication moment, if that is to come) or that was withdrawn."""
+    found = Release.objects.filter(pk__in=release_ids, status__in=FOLLOWED_STATES)
     now = timezone.now()
-    tasks = dict.fromkeys(release_ids)
-    for pk, status, published_at in found:
-        if status not in FOLLOWED_STATES:
-            del tasks[pk]
-        elif status == Release.Status.PUBLISHED and published_at and published_at > now:
-            tasks[pk] = published_at
-    for pk, run_after in tasks.items():
-        if run_after is None:
-            make_release_pdfs.enqueue(pk)
+    for pk, published_at in found.values_list("pk", "published_at"):
+        if published_at and published_at > now:
+            make_release_pdfs.using(run_after=published_at).enqueue(pk)
         else:
-            make_release_pdfs.using(run_after=run_after).enqueue(pk)
+            make_release_pdfs.enqueue(pk)

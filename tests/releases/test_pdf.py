@@ -183,6 +183,15 @@ def test_the_task_removes_older_pdfs_and_all_of_a_release_no_longer_public(stand
     assert stored(release) == []
 
 
+def test_a_deleted_release_takes_its_pdfs_along(stand_in, django_capture_on_commit_callbacks):
+    release = ReleaseFactory()
+    make_release_pdfs.call(release.pk)
+    assert len(stored(release)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        Release.objects.get(pk=release.pk).delete()
+    assert stored(release) == []
+
+
 def test_the_task_leaves_a_scheduled_release_to_its_moment(stand_in):
     release = ReleaseFactory(**HIDDEN["scheduled"])
     assert make_release_pdfs.call(release.pk) is False
