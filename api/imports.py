@@ -10,8 +10,8 @@ Two steps. First every release of the file is validated by the serializers below
 fields written the other way); any error, and nothing is written. Then, in one transaction, each
 release whose slug is new is written as the admin would: countries found by ISO code,
 organisations, officials and agreements by slug (created from the file when missing, never
-changed when found), parts in the file's order, photos read from this machine and cleaned as
-uploads are, and the publication through `releases.workflow` (an archive publication with the
+changed when found), parts in the file's order, photos and documents read from this machine and
+checked as uploads are, and the publication through `releases.workflow` (an archive publication with the
 original time), each release one version in its history. A release whose slug exists is skipped.
 """
 
@@ -32,8 +32,10 @@ from rest_framework import serializers
 from core.history import in_each_language
 from people.models import Country, Official, Organization
 from releases import workflow
+from releases.documents import check_document
 from releases.models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -179,6 +181,16 @@ class PhotoIn(serializers.ModelSerializer):
         fields = ["image", *stored("caption", "credit", "alt_text"), "meeting"]
 
 
+class AttachmentIn(serializers.ModelSerializer):
+    # Where the file was, as for a photo; its format, size and pages are read from it again.
+    file = serializers.CharField(max_length=2000)
+
+    class Meta:
+        model = Attachment
+        fields = ["file", *stored("title")]
+        extra_kwargs = {"title_ja": REQUIRED_TEXT}
+
+
 class ContactIn(serializers.ModelSerializer):
     class Meta:
         model = Contact
@@ -186,7 +198,7 @@ class ContactIn(serializers.ModelSerializer):
         extra_kwargs = {"department_ja": REQUIRED_TEXT}
 
 
-PARTS = ("sections", "meetings", "agreements", "photos", "contacts")
+PARTS = ("sections", "meetings", "agreements", "photos", "attachments", "contacts")
 
 
 class ReleaseIn(serializers.ModelSerializer):
@@ -196,6 +208,7 @@ class ReleaseIn(serializers.ModelSerializer):
     meetings = MeetingIn(many=True, required=False)
     agreements = AgreementLinkIn(many=True, required=False)
     photos = PhotoIn(many=True, required=False)
+    attachments = AttachmentIn(many=True, required=False)
     contacts = ContactIn(many=True, required=False)
 
     class Meta:
@@ -212,6 +225,7 @@ class ReleaseIn(serializers.ModelSerializer):
             "meetings",
             "agreements",
             "photos",
+            "attachments",
             "contacts",
             *stored("withdrawal_reason"),
         ]
@@ -523,6 +537,8 @@ class _Writer:
             ReleaseAgreement(release=release, agreement=agreement, **link).save()
         for order, row in enumerate(data.get("photos", []), start=1):
             self._photo(release, order, dict(row), meetings)
+        for order, row in enumerate(data.get("attachments", []), start=1):
+            self._attachment(release, order, dict(row))
         for order, row in enumerate(data.get("contacts", []), start=1):
             Contact(release=release, order=order, **row).save()
         # As the admin does: a release is about the countries of its meetings and agreements.
@@ -606,6 +622,35 @@ class _Writer:
         photo = Photo(release=release, meeting=meeting, order=order, image=image, **row)
         photo.save()
         self.files.append(photo.image.name)
+
+    def _attachment(self, release, order, row):
+        where = row.pop("file")
+        label = f"document {order} ({where[:200]})"
+        try:
+            upload = self.photos.open(where)
+        except PhotoOutside as refusal:
+            self.outcome.notes.append(f"{label}: refused ({refusal})")
+            return
+        if upload is None:
+            self.outcome.notes.append(f"{label}: not found on this machine, not imported")
+            return
+        with upload:
+            try:
+                found = check_document(upload)
+            except ValidationError as refusal:
+                self.outcome.notes.append(f"{label}: refused ({' '.join(refusal.messages)})")
+                return
+            attachment = Attachment(
+                release=release,
+                order=order,
+                file=File(upload, name=Path(upload.name).name),
+                format=found.format,
+                size=found.size,
+                pages=found.pages,
+                **row,
+            )
+            attachment.save()
+        self.files.append(attachment.file.name)
 
 
 def _fields(data, *names):

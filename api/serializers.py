@@ -12,6 +12,7 @@ from rest_framework import serializers
 from people.models import Country, Official, Organization, Post
 from releases.models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -210,8 +211,9 @@ class SectionSerializer(serializers.ModelSerializer):
 
 @extend_schema_field(OpenApiTypes.URI)
 class PhotoFileField(serializers.Field):
-    """The photo's original at the site's own address, which checks publication (never an
-    object storage's signed address, which would expire in a cached answer)."""
+    """A stored file (a photo's original, a document) at the site's own address, which checks
+    publication (never an object storage's signed address, which would expire in a cached
+    answer)."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
@@ -227,6 +229,20 @@ class PhotoSerializer(serializers.ModelSerializer):
     class Meta:
         model = Photo
         fields = ["image", "width", "height", *both("caption", "credit", "alt_text"), "meeting"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    file = PhotoFileField(help_text="The document at the site's own address.")
+    size = serializers.IntegerField(read_only=True, help_text="In bytes.")
+    pages = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Pages (slides for a presentation) where the file states them.",
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["file", *both("title"), "format", "size", "pages"]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -263,6 +279,7 @@ class ReleaseDetailSerializer(ReleaseSerializer):
     meetings = MeetingInReleaseSerializer(many=True, read_only=True)
     agreements = AgreementInReleaseSerializer(source="agreement_links", many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
 
     class Meta(ReleaseSerializer.Meta):
@@ -272,5 +289,6 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "meetings",
             "agreements",
             "photos",
+            "attachments",
             "contacts",
         ]

@@ -155,6 +155,7 @@ class ReleaseViewSet(OpenDataViewSet):
             "countries",
             "sections",
             "photos",
+            "attachments",
             "contacts",
             Prefetch("meetings", queryset=Meeting.objects.with_participants()),
             Prefetch("agreement_links", queryset=agreement_links),

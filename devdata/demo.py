@@ -2,7 +2,8 @@
 
 `load_demo()` can run again at any time: rows are found by their natural keys (slugs, ISO codes;
 a release's parts by their order), and only rows that differ from the file are saved. The
-original photos are not available: each photo gets a stand-in image, made once.
+original photos are not available: each photo gets a stand-in image, made once; the documents
+are stand-ins kept beside the data file, stored once.
 """
 
 import io
@@ -16,8 +17,10 @@ from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
 
 from people.models import Country, Official, Organization, Post
+from releases.documents import check_document
 from releases.models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -38,6 +41,7 @@ class Summary:
     created: int = 0
     updated: int = 0
     images: int = 0
+    documents: int = 0
 
 
 def load_demo(path=DATA):
@@ -123,7 +127,8 @@ class _Loader:
             agreement.signatories.set([self.officials[key] for key in signatories])
 
         row = self.by_key(data["release"], issuer=self.organizations)
-        parts = {name: row.pop(name) for name in ("contacts", "meetings", "sections", "photos")}
+        names = ("contacts", "meetings", "sections", "photos", "attachments")
+        parts = {name: row.pop(name) for name in names}
         links, countries = row.pop("agreements"), row.pop("countries")
         release = self.upsert(Release, {"slug": row.pop("slug")}, row)
         release.countries.set([self.countries[code] for code in countries])
@@ -171,5 +176,17 @@ class _Loader:
                 photo.image.save(name, ContentFile(image, name=name))
                 images += 1
 
+        documents = 0
+        for row in parts["attachments"]:
+            row = dict(row)
+            path, order = DATA.parent / row.pop("file"), row.pop("order")
+            upload = ContentFile(path.read_bytes(), name=path.name)
+            found = check_document(upload)
+            row.update(format=found.format, size=found.size, pages=found.pages)
+            attachment = self.upsert(Attachment, {"release": release, "order": order}, row)
+            if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
+                attachment.file.save(path.name, upload)
+                documents += 1
+
         refresh_search_text([release])
-        return Summary(release, self.created, self.updated, images)
+        return Summary(release, self.created, self.updated, images, documents)

@@ -1,4 +1,5 @@
-"""Admin forms: optimistic locking, the release form's publication rules, safe photo uploads."""
+"""Admin forms: optimistic locking, the release form's publication rules, safe photo and
+document uploads."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.locking import VersionLockForm
 
 from . import workflow
-from .models import Photo, Release, ReleaseRedirect
+from .documents import EXTENSIONS, check_document
+from .models import Attachment, Photo, Release, ReleaseRedirect
 from .uploads import MAX_BYTES, clean_image
 
 
@@ -186,3 +188,36 @@ class PhotoForm(VersionLockForm):
         if position is not None and self.data.get(f"meetings-{position}-DELETE"):
             raise ValidationError(_("This meeting is being deleted; choose another."))
         return position
+
+
+class AttachmentFileField(forms.FileField):
+    """Accepts the document formats recognised by content (releases.documents); what was found
+    travels with the upload as its `document`."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": ",".join(f".{e}" for e in EXTENSIONS)}
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        upload.document = check_document(upload)
+        return upload
+
+
+class AttachmentForm(VersionLockForm):
+    """An attachment's format, size and page count come from its checked file."""
+
+    class Meta:
+        model = Attachment
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields)
+        field_classes = {"file": AttachmentFileField}
+
+    def clean(self):
+        cleaned = super().clean()
+        document = getattr(cleaned.get("file"), "document", None)
+        if document is not None:
+            self.instance.format = document.format
+            self.instance.size = document.size
+            self.instance.pages = document.pages
+        return cleaned

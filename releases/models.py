@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 
 from core.models import TranslationTracked, Versioned
@@ -208,6 +209,7 @@ class ReleaseQuerySet(models.QuerySet):
             "sections",
             "contacts",
             "photos",
+            "attachments",
             Prefetch("meetings", queryset=Meeting.objects.with_participants()),
             Prefetch("agreement_links", queryset=agreement_links),
         )
@@ -756,6 +758,80 @@ class Photo(TranslationTracked, Versioned):
         """The widths of the renditions made of the current image; [] until they are made."""
         made = self.renditions or {}
         return made.get("widths", []) if made.get("of") == self.image.name else []
+
+
+def attachment_upload_to(instance, filename):
+    """Stored names never reuse the uploaded name (the public sees the title)."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(TranslationTracked, Versioned):
+    """A document published with a release (a presentation, a fact sheet), in a format checked
+    on upload (releases.documents); its file follows the release's publication, as photos do."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", _("Word (DOCX)")
+        XLSX = "xlsx", _("Excel (XLSX)")
+        PPTX = "pptx", _("PowerPoint (PPTX)")
+        ODT = "odt", _("OpenDocument text (ODT)")
+        ODS = "ods", _("OpenDocument spreadsheet (ODS)")
+        ODP = "odp", _("OpenDocument presentation (ODP)")
+        CSV = "csv", "CSV"
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        pgettext_lazy("document", "file"),
+        upload_to=attachment_upload_to,
+        max_length=200,
+        db_index=True,  # every request for the file looks its attachment up by name
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument or CSV."),
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("What the document is, as the page lists it.")
+    )
+    # What releases.documents found in the file when it was uploaded.
+    format = models.CharField(
+        pgettext_lazy("document", "format"), max_length=10, choices=Format.choices, editable=False
+    )
+    size = models.PositiveBigIntegerField(
+        pgettext_lazy("document", "size in bytes"), editable=False
+    )
+    pages = models.PositiveIntegerField(
+        pgettext_lazy("document", "pages"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Slides for a presentation."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = pgettext_lazy("attachment", "document")
+        verbose_name_plural = pgettext_lazy("attachment", "documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv"]),
+                name="attachment_format_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_presentation(self):
+        return self.format in (self.Format.PPTX, self.Format.ODP)
+
+    @property
+    def download_name(self):
+        """The file name a visitor's browser saves it under: the release's address, the
+        document's place and its format (the title may hold any character)."""
+        return f"{self.release.slug}-{self.order or self.pk}.{self.format}"
 
 
 class ArchiveCountQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 """Derived data follows every change, whoever makes it: the admin, a shell, an import. Search
-text and translation status (below) and photo renditions (at the end), each once the
-transaction commits.
+text, translation status and the release's PDFs (below) and photo renditions (at the end), each
+once the transaction commits. (The PDFs are made by a task: `releases.tasks`.)
 
 A release's search text copies its own text and the names of what it shows (officials,
 organisations, countries, agreements). Each change here marks the releases it touches; they are
@@ -16,6 +16,7 @@ This module also defines the publishing workflow's own signals, for apps above t
 to act on; releases imports none of their receivers.
 """
 
+import logging
 import threading
 
 from django.db import transaction
@@ -25,9 +26,10 @@ from django.dispatch import Signal
 from core.cache import content_changed
 from people.models import Country, Official, Organization
 
-from . import archive, renditions
+from . import archive, pdf, renditions
 from .models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -38,7 +40,10 @@ from .models import (
     Section,
 )
 from .search import refresh_search_text, releases_showing
+from .tasks import enqueue_release_pdfs
 from .translation_status import refresh_translation_status
+
+logger = logging.getLogger(__name__)
 
 # Sent by the workflow inside its transaction. A release became public now (argument: release).
 release_published = Signal()
@@ -70,6 +75,10 @@ class _PendingRefresh:
         if ids:
             refresh_search_text(sorted(ids))
             refresh_translation_status(sorted(ids))
+            try:
+                enqueue_release_pdfs(sorted(ids))
+            except Exception:  # noqa: BLE001 - the save is committed; a request makes the PDF
+                logger.exception("Could not enqueue the PDFs of releases %s", sorted(ids))
 
 
 # Per thread, the batch of the transaction in progress. One left by a transaction that rolled
@@ -100,6 +109,12 @@ _seen_before = threading.local()
 
 def _seen(**lookup):
     return Release.objects.filter(status__in=SEEN, **lookup).exists()
+
+
+def _release_deleted(sender, instance, **kwargs):
+    """A deleted release's PDFs go with it (its parts' rows go by cascade; the files stay)."""
+    pk = instance.pk
+    transaction.on_commit(lambda: pdf.remove_pdfs(pk), robust=True)
 
 
 def _release_saving(sender, instance, raw=False, **kwargs):
@@ -148,6 +163,7 @@ FOLLOWED = (
     Meeting,
     MeetingParticipant,
     Photo,
+    Attachment,
     Contact,
     ReleaseAgreement,
     Release.countries.through,
@@ -328,7 +344,16 @@ def connect():
     pre_save.connect(_release_saving, sender=Release, dispatch_uid="cache-release")
     post_save.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
     post_delete.connect(_release_saved_or_deleted, sender=Release, dispatch_uid="cache-release")
-    for model in (Section, Meeting, MeetingParticipant, Photo, Contact, ReleaseAgreement):
+    post_delete.connect(_release_deleted, sender=Release, dispatch_uid="pdf-release")
+    for model in (
+        Section,
+        Meeting,
+        MeetingParticipant,
+        Photo,
+        Attachment,
+        Contact,
+        ReleaseAgreement,
+    ):
         post_save.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
         post_delete.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
     for through in (Release.countries.through, MeetingParticipant, ReleaseAgreement):

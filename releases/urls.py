@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("releases/", views.ReleaseListView.as_view(), name="list"),
     path("releases/<slug:slug>/", views.ReleaseDetailView.as_view(), name="detail"),
+    path("releases/<slug:slug>/pdf/", views.ReleasePDFView.as_view(), name="pdf"),
     path("meetings.ics", calendar.meeting_calendar, name="calendar"),
     path("agreements/", views.AgreementListView.as_view(), name="agreements"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement"),

@@ -1,17 +1,22 @@
 import re
 from operator import attrgetter
 
+from csp.decorators import csp_exempt
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.pagination import ForgivingPaginationMixin, first_page_query
 from people.models import Country, Post
 
+from . import pdf
 from .filters import AgreementFilter, ReleaseFilter
 from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release, ReleaseRedirect
 from .translation_status import shown_in_japanese
@@ -109,6 +114,28 @@ class ReleaseDetailView(DetailView):
         )
 
 
+# A Content-Security-Policy on a PDF stops Chromium's viewer from showing it (object-src).
+@method_decorator(csp_exempt(), name="dispatch")
+class ReleasePDFView(SingleObjectMixin, View):
+    """The public release as a PDF in the page's language (releases.pdf), read from the storage
+    (made first if missing); a 404 for anything the public may not see. HTTP caching, ETag and
+    304s come from the page cache, as for the page."""
+
+    def get_queryset(self):
+        return Release.objects.published().with_details().defer(*SEARCH_COLUMNS)
+
+    def get(self, request, *args, **kwargs):
+        release = self.get_object()
+        language = get_language()
+        digest, data = pdf.release_pdf(release, language)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=f"{release.slug}-{language}.pdf"
+        )
+        response["ETag"] = f'"{digest}"'
+        return response
+
+
 def contents(release, related):
     """The release page's "On this page" list: [(anchor, label, [(anchor, label)])], its parts
     in the order the page shows them (the meetings with each meeting under them). The anchors
@@ -121,6 +148,8 @@ def contents(release, related):
         entries.append(("photos-title", _("Photos"), ()))
     if release.agreement_links.all():
         entries.append(("agreements-title", _("Agreements"), ()))
+    if release.attachments.all():
+        entries.append(("documents-title", pgettext("attachments", "Documents"), ()))
     if release.contacts.all():
         entries.append(("contacts-title", _("Contact"), ()))
     if related:

@@ -10,6 +10,7 @@ from people.models import Country, Official, Organization, Post
 from releases.grams import grams
 from releases.models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -19,6 +20,7 @@ from releases.models import (
     Section,
 )
 from releases.renditions import make_renditions
+from tests.documents import pdf_bytes
 
 
 def country(code):
@@ -211,3 +213,19 @@ def public_releases_in_bulk(issuer, n):
             )
         )
     return Release.objects.bulk_create(rows)
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A PDF document of a release, with what releases.documents finds in such a file."""
+
+    class Meta:
+        model = Attachment
+
+    release = factory.SubFactory(ReleaseFactory)
+    file = factory.LazyFunction(lambda: ContentFile(pdf_bytes(pages=3), name="fact-sheet.pdf"))
+    title_ja = "ファクトシート"
+    title_en = "Fact sheet"
+    format = Attachment.Format.PDF
+    size = factory.LazyAttribute(lambda attachment: attachment.file.size)
+    pages = 3
+    order = 1

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Agreement,
+    Attachment,
     Contact,
     Meeting,
     MeetingParticipant,
@@ -23,11 +24,13 @@ admin.site.index_title = _("Staff")
 reversion.register(Section)
 reversion.register(Contact)
 reversion.register(Photo)
+reversion.register(Attachment)
 reversion.register(ReleaseAgreement)
 reversion.register(MeetingParticipant)
 reversion.register(Meeting, follow=["participations"])
 reversion.register(
-    Release, follow=["sections", "meetings", "photos", "contacts", "agreement_links"]
+    Release,
+    follow=["sections", "meetings", "photos", "attachments", "contacts", "agreement_links"],
 )
 # Not following release_links: restoring an agreement must not unlink releases added later.
 reversion.register(Agreement)

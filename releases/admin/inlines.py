@@ -1,4 +1,5 @@
-"""The parts of a release edited on its page: sections, meetings, photos, contacts, agreement links."""
+"""The parts of a release edited on its page: sections, meetings, photos, documents, contacts,
+agreement links."""
 
 from django import forms
 from django.contrib import admin
@@ -16,8 +17,9 @@ from core.bilingual import BilingualStackedInline
 from core.locking import VersionLockForm
 from people.models import Official, Organization, Post
 
-from ..forms import PhotoForm
+from ..forms import AttachmentForm, PhotoForm
 from ..models import (
+    Attachment,
     Contact,
     Meeting,
     Photo,
@@ -25,6 +27,7 @@ from ..models import (
     Section,
 )
 from ..renditions import media_url
+from ..templatetags.site_tags import describe_attachment
 
 
 class SectionInline(LockedInline, BilingualStackedInline):
@@ -189,6 +192,21 @@ class PhotoInline(LockedInline, BilingualStackedInline):
         return format_html(
             '<img src="{}" alt="" style="max-height:120px">', media_url(photo.image.name)
         )
+
+
+class AttachmentInline(LockedInline, BilingualStackedInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 0
+    fold_over = 3
+    fields = [("file", "found"), "title", "order"]
+    readonly_fields = ["found"]
+
+    @admin.display(description=_("what the file is"))
+    def found(self, attachment):
+        if not attachment.pk:
+            return "—"
+        return describe_attachment(attachment)
 
 
 class ContactInline(LockedInline, BilingualStackedInline):

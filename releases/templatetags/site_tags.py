@@ -1,13 +1,15 @@
-"""Tags and filters of the public pages: language twins, sanitized rich text, photos."""
+"""Tags and filters of the public pages: language twins, sanitized rich text, photos,
+documents."""
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, ngettext, override
 
 from core.translations import SOURCE, TARGET, text
-from releases.renditions import picture_for
+from releases.renditions import media_url, picture_for
 from releases.richtext import sanitize_html
 
 register = template.Library()
@@ -84,3 +86,22 @@ def picture(photo, sizes="100vw", eager=False):
     """The photo as <picture> (WebP, JPEG fallback, srcset, width and height), without its
     caption: the including template shows caption and credit."""
     return {"photo": photo, "picture": picture_for(photo), "sizes": sizes, "eager": eager}
+
+
+@register.filter
+def describe_attachment(attachment):
+    """What a document is before one opens it: "PDF, 1.2 MB, 12 pages"."""
+    parts = [attachment.get_format_display(), filesizeformat(attachment.size)]
+    if attachment.pages:
+        n = attachment.pages
+        if attachment.is_presentation:
+            parts.append(ngettext("%(n)d slide", "%(n)d slides", n) % {"n": n})
+        else:
+            parts.append(ngettext("%(n)d page", "%(n)d pages", n) % {"n": n})
+    return gettext(", ").join(str(part) for part in parts)
+
+
+@register.filter
+def file_url(field_file):
+    """The public address of a stored file (releases.media checks who may have it)."""
+    return media_url(field_file.name)

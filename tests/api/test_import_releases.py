@@ -44,8 +44,8 @@ def answer(client, slug):
 
 def comparable(data):
     """`data` without what cannot be the same after a round trip: the time of the last change,
-    the new meetings' ids (and their addresses), the stored photos' names (always new ones); a
-    photo names its meeting by the meeting's position instead of its id."""
+    the new meetings' ids (and their addresses), the stored photos' and documents' names (always
+    new ones); a photo names its meeting by the meeting's position instead of its id."""
     data = copy.deepcopy(data)
     data.pop("updated_at")
     ids = [meeting.pop("id") for meeting in data["meetings"]]
@@ -54,6 +54,8 @@ def comparable(data):
     for photo in data["photos"]:
         assert photo.pop("image").startswith("http://testserver/media/photos/")
         photo["meeting"] = None if photo["meeting"] is None else ids.index(photo["meeting"])
+    for document in data["attachments"]:
+        assert document.pop("file").startswith("http://testserver/media/attachments/")
     return data
 
 
@@ -144,7 +146,7 @@ def test_the_demo_release_comes_back_equal(client, tmp_path, chief, settings):
     run(path)
 
     assert comparable(answer(client, slug)) == comparable(original)
-    assert len(original["photos"]) == 5
+    assert len(original["photos"]) == 5 and len(original["attachments"]) == 1
 
 
 def test_the_publication_keeps_its_time_and_is_an_archive_publication_in_history(

@@ -47,11 +47,12 @@ def test_running_twice_changes_nothing(media_root):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
 
-    assert counts["releases.Photo"] == len(files) == 5
+    assert counts["releases.Photo"] == 5 and counts["releases.Attachment"] == 1
+    assert len(files) == 6
     assert row_counts() == counts
     assert files_under(media_root) == files
     assert Release.objects.get().updated_at == last_changed
-    assert "0 rows created, 0 updated, 0 images written" in out.getvalue()
+    assert "0 rows created, 0 updated, 0 images and 0 documents written" in out.getvalue()
 
 
 def test_running_again_restores_edited_demo_text(release):
@@ -67,7 +68,7 @@ def test_photo_whose_file_is_gone_gets_a_new_image(release, media_root):
     assert load_demo().images == 1
     photo.refresh_from_db()
     assert photo.image.storage.exists(photo.image.name)
-    assert len(files_under(media_root)) == 5
+    assert len(files_under(media_root)) == 6
 
 
 def test_every_loaded_row_passes_model_validation(release):
@@ -172,3 +173,13 @@ def test_sections_are_the_parts_that_are_not_meetings(release):
         "最後に",
     ]
     assert all(s.body_ja.startswith("<p>") and s.body_en.startswith("<p>") for s in sections)
+
+
+def test_the_demo_release_has_a_document_read_like_an_upload(release, client):
+    (document,) = release.attachments.all()
+    assert (document.format, document.pages) == ("pdf", 2)
+    assert document.title_ja.startswith("中央アジアにおける JOGMEC の取組")
+    with document.file.open("rb") as stored:
+        assert stored.read().startswith(b"%PDF-") and document.size == stored.size
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert document.title_ja in page

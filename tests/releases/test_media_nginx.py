@@ -14,10 +14,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test.testcases import _MediaFilesHandler
 
+from releases.documents import CONTENT_TYPES
 from releases.media import PUBLIC_MAX_AGE
 from releases.models import Release
 from releases.renditions import file_names, media_url, rendition_name
-from tests.factories import PhotoFactory, ReleaseFactory, jpeg_bytes
+from tests.documents import ooxml_bytes
+from tests.factories import AttachmentFactory, PhotoFactory, ReleaseFactory, jpeg_bytes
 
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 SNIPPET = Path(__file__).resolve().parents[2] / "deploy" / "nginx-media.conf"
@@ -126,3 +128,20 @@ def test_through_nginx_a_hidden_photo_is_404_and_the_internal_location_unreachab
     public = PhotoFactory()
     assert fetch(nginx + "/protected-media/public/" + public.image.name)[0] == 404
     assert fetch(nginx + media_url(public.image.name))[0] == 200
+
+
+def test_nginx_sends_a_public_document_with_its_type_and_file_name(nginx):
+    attachment = AttachmentFactory(
+        file=ContentFile(ooxml_bytes("pptx", count=3), name="deck.pptx"), format="pptx", pages=3
+    )
+    status, headers, body = fetch(nginx + media_url(attachment.file.name))
+    assert status == 200
+    with attachment.file.open("rb") as stored:
+        assert body == stored.read()
+    assert headers["Content-Type"] == CONTENT_TYPES["pptx"]
+    assert headers["Content-Disposition"] == (
+        f'attachment; filename="{attachment.release.slug}-1.pptx"'
+    )
+    assert headers["Cache-Control"] == f"public, max-age={PUBLIC_MAX_AGE}"
+    hidden = AttachmentFactory(release=ReleaseFactory(status=Release.Status.WITHDRAWN))
+    assert fetch(nginx + media_url(hidden.file.name))[0] == 404
