@@ -72,3 +72,8 @@ set_override(
     "field",
     {"type": "integer", "enum": list(range(1, 13)), "description": "1 to 12, with `year`."},
 )
+set_override(
+    ReleaseFilter.base_filters["event"],
+    "field",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "description": "A topical event's slug."},
+)

@@ -1,6 +1,15 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agreement, Contact, Meeting, MeetingParticipant, Photo, Release, Section
+from .models import (
+    Agreement,
+    Contact,
+    Meeting,
+    MeetingParticipant,
+    Photo,
+    Release,
+    Section,
+    TopicalEvent,
+)
 
 
 @register(Release)
@@ -39,3 +48,9 @@ class AgreementTranslation(TranslationOptions):
 @register(Photo)
 class PhotoTranslation(TranslationOptions):
     fields = ("caption", "credit", "alt_text")
+
+
+@register(TopicalEvent)
+class TopicalEventTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"ja": ("name",)}

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from ..translation_status import describe, refresh_translation_status
+from .event import TopicalEventInline
 from .inlines import (
     ContactInline,
     MeetingInline,
@@ -72,7 +73,14 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     autocomplete_fields = ["issuer", "countries"]
     list_select_related = ["issuer"]
     readonly_fields = ["publication_state_detail", "translation_detail"]
-    inlines = [SectionInline, MeetingInline, ReleaseAgreementInline, PhotoInline, ContactInline]
+    inlines = [
+        SectionInline,
+        MeetingInline,
+        ReleaseAgreementInline,
+        PhotoInline,
+        ContactInline,
+        TopicalEventInline,
+    ]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/releases/release/change_form.html"
     change_list_template = "admin/releases/release/change_list.html"
