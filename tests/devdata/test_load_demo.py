@@ -172,3 +172,24 @@ def test_sections_are_the_parts_that_are_not_meetings(release):
         "最後に",
     ]
     assert all(s.body_ja.startswith("<p>") and s.body_en.startswith("<p>") for s in sections)
+
+
+def test_the_demo_has_the_2025_summit_as_a_topical_event(release, client):
+    from releases.models import TopicalEvent
+
+    event = TopicalEvent.objects.get()
+    assert event.name_ja.startswith("「中央アジア＋日本」対話・首脳会合")
+    assert event.name_en.startswith("“Central Asia + Japan” Dialogue Summit")
+    assert list(event.releases.all()) == [release]
+    assert event.meetings.count() == release.meetings.count() == 8
+    assert event.agreements.count() == 3
+    assert sorted(event.countries.values_list("code", flat=True)) == [
+        "JP",
+        "KG",
+        "KZ",
+        "TJ",
+        "TM",
+        "UZ",
+    ]
+    assert load_demo().updated == 0
+    assert client.get(event.get_absolute_url()).status_code == 200
