@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def summit():
     """An event with a public release (its meetings on 18 and 19 December), an agreement signed
-    on 4 December, and, attached too, a draft and a scheduled release with a meeting and an
-    agreement each, which must not show."""
+    on 4 December, and, attached too, a draft, a scheduled and a withdrawn release with a
+    meeting and an agreement each, none of which may show."""
     event = TopicalEventFactory(slug="summit", name_ja="中央アジア首脳会合", name_en="CA Summit")
     public = ReleaseFactory(
         slug="public-release",
@@ -50,6 +50,7 @@ def summit():
     for state, status, moment in [
         ("draft", Release.Status.DRAFT, None),
         ("scheduled", Release.Status.PUBLISHED, tokyo(2099, 1, 1, 9)),
+        ("withdrawn", Release.Status.WITHDRAWN, tokyo(2025, 12, 20, 9)),
     ]:
         hidden = ReleaseFactory(
             slug=f"{state}-release",
