@@ -248,3 +248,17 @@ def test_a_change_to_an_event_reaches_its_cached_page_at_once(client, countries)
     assert b"After" in response.content
     event.meetings.add(MeetingFactory(release=event.releases.get(), title_en="Added talks"))
     assert b"Added talks" in client.get(page).content
+
+
+def test_an_events_text_is_shown_as_text(client, summit):
+    summit.name_en = '<script>alert("name")</script>'
+    summit.description_en = '<img src=x onerror="alert(1)">'
+    summit.save()
+    for address in [
+        url("releases:event", "en", slug="summit"),
+        url("releases:events", "en"),
+        url("releases:detail", "en", slug="public-release"),
+    ]:
+        html = client.get(address).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;" in html
