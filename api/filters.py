@@ -124,3 +124,8 @@ for filterset in (OpenDataReleaseFilter, MeetingFilter):
                 "description": "YYYY-MM-DD (1900-01-01 to 2100-12-31), inclusive.",
             },
         )
+set_override(
+    OpenDataReleaseFilter.base_filters["event"],
+    "field",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "description": "A topical event's slug."},
+)

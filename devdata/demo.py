@@ -28,6 +28,7 @@ from releases.models import (
     Release,
     ReleaseAgreement,
     Section,
+    TopicalEvent,
 )
 from releases.search import refresh_search_text
 from releases.services import sync_release_countries
@@ -187,6 +188,16 @@ class _Loader:
             if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
                 attachment.file.save(path.name, upload)
                 documents += 1
+        for row in data.get("events", []):
+            row = dict(row)
+            countries, releases = row.pop("countries"), row.pop("releases")
+            meeting_orders, agreements = row.pop("meetings"), row.pop("agreements")
+            event = self.upsert(TopicalEvent, {"slug": row.pop("slug")}, row)
+            # set() writes only what differs: a second run changes nothing.
+            event.countries.set([self.countries[code] for code in countries])
+            event.releases.set(Release.objects.filter(slug__in=releases))
+            event.meetings.set([meetings[order] for order in meeting_orders])
+            event.agreements.set([self.agreements[slug] for slug in agreements])
 
         refresh_search_text([release])
         return Summary(release, self.created, self.updated, images, documents)

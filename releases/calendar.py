@@ -1,8 +1,8 @@
 """The meetings of public releases as an iCalendar feed (RFC 5545, through `icalendar`).
 
 `/<lang>/meetings.ics?country=KZ` takes the release list's filters: the meetings reported by
-the releases that list shows, and, with `country` or `official`, only the meetings held in
-those countries or attended by that official. Each meeting is an all-day event whose UID never
+the releases that list shows, and, with `country`, `official` or `event`, only the meetings
+held in those countries, attended by that official or part of that topical event. Each meeting is an all-day event whose UID never
 changes, so a subscribed calendar updates its events instead of adding them again.
 """
 
@@ -28,6 +28,8 @@ def meetings_for(filterset):
         meetings = meetings.filter(country__in=data["country"])
     if data.get("official"):
         meetings = meetings.filter(participants=data["official"])
+    if data.get("event"):
+        meetings = meetings.filter(topical_events=data["event"])
     return (
         meetings.with_participants().select_related("release").order_by("-date", "-pk")[:MAX_EVENTS]
     )

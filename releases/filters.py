@@ -20,7 +20,7 @@ from core.pagination import first_page_query
 from people.models import Country, Official
 
 from .grams import search_terms
-from .models import Agreement, ArchiveCount, Release
+from .models import Agreement, ArchiveCount, Release, TopicalEvent
 from .search import TitleFirst
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
@@ -133,7 +133,7 @@ class ReleaseFilterForm(forms.Form):
 
 class ReleaseFilter(ExplainedFilterSet):
     """`country` (any of), `year`, `month` (with a year), `from`/`to` (ISO dates, inclusive),
-    `agreement` (a kind), `official` (a slug) and `q` (words)."""
+    `agreement` (a kind), `official` and `event` (slugs) and `q` (words)."""
 
     q = django_filters.CharFilter(
         label=_("Words"), method="filter_words", max_length=MAX_WORDS_LENGTH, strip=True
@@ -158,6 +158,12 @@ class ReleaseFilter(ExplainedFilterSet):
         queryset=lambda request: Release.objects.published().officials(),
         to_field_name="slug",
     )
+    event = SlugFilter(
+        label=_("Topical event"),
+        method="filter_event",
+        queryset=lambda request: TopicalEvent.objects.public(),
+        to_field_name="slug",
+    )
 
     class Meta:
         model = Release
@@ -171,15 +177,20 @@ class ReleaseFilter(ExplainedFilterSet):
             # building that queryset (public releases' officials) is a third of a list's
             # filtering time.
             self.filters["official"].queryset = Official.objects.none()
+        if not self.event_asked():
+            self.filters["event"].queryset = TopicalEvent.objects.none()
 
     def official_asked(self):
         return bool(self.data.get("official"))
 
+    def event_asked(self):
+        return bool(self.data.get("event"))
+
     def get_form_class(self):
         """django-filter builds a form class, fields and all, for every filter set; without an
-        official (whose choices are public releases' officials *now*) the fields are always
+        official or an event (whose choices are what is public *now*) the fields are always
         the same, so that class is built once (each form still copies its fields)."""
-        if self.official_asked():
+        if self.official_asked() or self.event_asked():
             return super().get_form_class()
         form_class = type(self).__dict__.get("_form_without_official")
         if form_class is None:
@@ -248,6 +259,9 @@ class ReleaseFilter(ExplainedFilterSet):
     def filter_official(self, queryset, name, value):
         return queryset.for_official(value)
 
+    def filter_event(self, queryset, name, value):
+        return queryset.for_event(value)
+
     def canonical_query(self):
         """The valid filters as a query string in a fixed order, countries sorted: lists that
         show the same releases give the same string (an e-mail alert stores it)."""
@@ -267,8 +281,9 @@ class ReleaseFilter(ExplainedFilterSet):
         for key in ("from", "to"):
             if data.get(key):
                 query[key] = data[key].isoformat()
-        if data.get("official"):
-            query["official"] = data["official"].slug
+        for key in ("official", "event"):
+            if data.get(key):
+                query[key] = data[key].slug
         return query.urlencode()
 
     def active_filters(self):
@@ -303,6 +318,8 @@ class ReleaseFilter(ExplainedFilterSet):
             chips.append((_("Agreement"), kind, without("agreement")))
         if data.get("official"):
             chips.append((_("Official"), data["official"].name, without("official")))
+        if data.get("event"):
+            chips.append((_("Topical event"), data["event"].name, without("event")))
         return [{"label": label, "value": value, "remove": query} for label, value, query in chips]
 
 

@@ -125,6 +125,16 @@ class ReleaseQuerySet(models.QuerySet):
     def for_country(self, country):
         return self.for_countries([country])
 
+    def for_event(self, event):
+        """Releases of a topical event: attached to it, or reporting one of its meetings."""
+        attached = TopicalEvent.releases.through.objects.filter(
+            release_id=OuterRef("pk"), topicalevent=event
+        )
+        met = TopicalEvent.meetings.through.objects.filter(
+            meeting__release_id=OuterRef("pk"), topicalevent=event
+        )
+        return self.filter(Exists(attached) | Exists(met))
+
     def issued_between(self, start=None, end=None):
         """Published on or after `start` and on or before `end` (dates, inclusive, local time)."""
         qs = self
@@ -1069,3 +1079,81 @@ class ReleaseRedirect(Versioned):
                     )
                 }
             )
+
+
+class TopicalEventQuerySet(models.QuerySet):
+    def public(self):
+        """Events the public may see: one of their releases is public (attached, or reporting
+        one of their meetings). Before that, not even the event's name is shown."""
+        links = TopicalEvent.releases.through.objects.filter(
+            is_public("release__"), topicalevent=OuterRef("pk")
+        )
+        meetings = TopicalEvent.meetings.through.objects.filter(
+            is_public("meeting__release__"), topicalevent=OuterRef("pk")
+        )
+        return self.filter(Exists(links) | Exists(meetings))
+
+
+class TopicalEvent(TranslationTracked, Versioned):
+    """A topical event (a summit, a dialogue, a forum): the releases, meetings and agreements
+    around it, told in order on a page of its own, with its own feed, calendar and alerts (the
+    release list filtered by `event`)."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The event's address on the site. Keep it once its page is public."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Empty for an event of one day.")
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="topical_events", blank=True
+    )
+    releases = models.ManyToManyField(
+        Release,
+        verbose_name=_("releases"),
+        related_name="topical_events",
+        blank=True,
+        help_text=_("The event's page appears once one of its releases is public."),
+    )
+    meetings = models.ManyToManyField(
+        Meeting,
+        verbose_name=_("meetings"),
+        related_name="topical_events",
+        blank=True,
+        help_text=_("Shown once the release that reports them is public."),
+    )
+    agreements = models.ManyToManyField(
+        Agreement,
+        verbose_name=_("agreements"),
+        related_name="topical_events",
+        blank=True,
+        help_text=_("Shown once a release that announces or mentions them is public."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = TopicalEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("topical event")
+        verbose_name_plural = _("topical events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="topical_event_ends_after_it_starts",
+                violation_error_message=_("An event cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("releases:event", kwargs={"slug": self.slug})

@@ -11,7 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Agreement, Release
+from .models import Agreement, Release, TopicalEvent
 
 
 def _latest_public_by(relation):
@@ -76,7 +76,7 @@ class BilingualSitemap(Sitemap):
 
 class ListSitemap(BilingualSitemap):
     def items(self):
-        return ["releases:list", "releases:countries", "releases:agreements"]
+        return ["releases:list", "releases:countries", "releases:agreements", "releases:events"]
 
     def location(self, item):
         return reverse(item)
@@ -156,10 +156,28 @@ class AgreementSitemap(BilingualSitemap):
         return _latest(changed, *self.latest.values())
 
 
+class TopicalEventSitemap(BilingualSitemap):
+    def items(self):
+        return TopicalEvent.objects.public().only("slug", "updated_at").order_by("slug")
+
+    @cached_property
+    def latest(self):
+        return _latest_public_by("topical_events")
+
+    def lastmod(self, event):
+        # Its page also changes when one of its releases appears.
+        return _latest(event.updated_at, self.latest.get(event.pk))
+
+    def get_latest_lastmod(self):
+        changed = TopicalEvent.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+        return _latest(changed, *self.latest.values())
+
+
 SITEMAPS = {
     "lists": ListSitemap,
     "releases": ReleaseSitemap,
     "countries": CountrySitemap,
     "officials": OfficialSitemap,
     "agreements": AgreementSitemap,
+    "events": TopicalEventSitemap,
 }

@@ -9,6 +9,7 @@ from .models import (
     Photo,
     Release,
     Section,
+    TopicalEvent,
 )
 
 
@@ -54,3 +55,9 @@ class PhotoTranslation(TranslationOptions):
 class AttachmentTranslation(TranslationOptions):
     fields = ("title",)
     required_languages = {"ja": ("title",)}
+
+
+@register(TopicalEvent)
+class TopicalEventTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"ja": ("name",)}

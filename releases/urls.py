@@ -15,4 +15,6 @@ urlpatterns = [
     path("countries/", views.CountryListView.as_view(), name="countries"),
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
     path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
+    path("events/", views.TopicalEventListView.as_view(), name="events"),
+    path("events/<slug:slug>/", views.TopicalEventDetailView.as_view(), name="event"),
 ]

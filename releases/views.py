@@ -1,10 +1,12 @@
 import re
+from bisect import bisect_right
 from operator import attrgetter
 
 from csp.decorators import csp_exempt
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, pgettext
@@ -14,11 +16,20 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.pagination import ForgivingPaginationMixin, first_page_query
+from people.countries import world_map
 from people.models import Country, Post
 
 from . import pdf
 from .filters import AgreementFilter, ReleaseFilter
-from .models import SEARCH_COLUMNS, Agreement, ArchiveCount, Meeting, Release, ReleaseRedirect
+from .models import (
+    SEARCH_COLUMNS,
+    Agreement,
+    ArchiveCount,
+    Meeting,
+    Release,
+    ReleaseRedirect,
+    TopicalEvent,
+)
 from .translation_status import shown_in_japanese
 
 
@@ -110,6 +121,9 @@ class ReleaseDetailView(DetailView):
             next=public.after(release).first(),
             contents=contents(release, related),
             untranslated=shown_in_japanese(release),
+            topical_events=TopicalEvent.objects.filter(
+                Q(releases=release) | Q(meetings__release=release)
+            ).distinct(),
             **kwargs,
         )
 
@@ -197,6 +211,42 @@ class CountryListView(ListView):
     def get_queryset(self):
         return public_countries()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "world_map": world_map_of(context["object_list"])}
+
+
+MAP_CLASSES = 4
+
+
+def world_map_of(countries):
+    """The world map of the countries page: every shape, and those of `countries` (with
+    `releases_n`) as links in their order, each in one of up to MAP_CLASSES classes of
+    release counts; `legend` gives each class's range [(class, lowest, highest)]."""
+    drawn = world_map()
+    by_code = {shape["code"]: shape["d"] for shape in drawn["shapes"] if shape["code"]}
+    counts = sorted({country.releases_n for country in countries})
+    # Classes of about as many distinct counts each; each starts at its first count.
+    size = max(1, -(-len(counts) // MAP_CLASSES))
+    starts = counts[::size]
+    legend = [
+        (i, start, (starts[i + 1] - 1) if i + 1 < len(starts) else counts[-1])
+        for i, start in enumerate(starts)
+    ]
+    linked = [
+        (country, by_code[country.code], bisect_right(starts, country.releases_n) - 1)
+        for country in countries
+        if country.code in by_code
+    ]
+    shown = {country.code for country, _d, _class in linked}
+    return {
+        "width": drawn["width"],
+        "height": drawn["height"],
+        "plain": [shape["d"] for shape in drawn["shapes"] if shape["code"] not in shown],
+        "linked": linked,
+        "legend": legend,
+    }
+
 
 class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
     """A country and, page by page, the timeline of the public releases about it, each with the
@@ -281,6 +331,57 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )
+
+
+class TopicalEventListView(ListView):
+    template_name = "releases/event_list.html"
+
+    def get_queryset(self):
+        return TopicalEvent.objects.public()
+
+
+class TopicalEventDetailView(DetailView):
+    """A topical event's story: its public releases, meetings and agreements in date order."""
+
+    template_name = "releases/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return TopicalEvent.objects.public().prefetch_related("countries")
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        releases = Release.objects.published().for_event(event).with_related()
+        meetings = (
+            Meeting.objects.public()
+            .filter(topical_events=event)
+            .with_participants()
+            .select_related("release")
+            .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
+        )
+        agreements = Agreement.objects.public().filter(topical_events=event).with_public_releases()
+        return super().get_context_data(
+            story=story(releases, meetings, agreements),
+            filters_query=f"event={event.slug}",
+            **kwargs,
+        )
+
+
+# On one day: the meetings, then the agreements signed, then the releases that report them.
+STORY_ORDER = {"meeting": 0, "agreement": 1, "release": 2}
+
+
+def story(releases, meetings, agreements):
+    """[(kind, date, row)] in date order. An agreement whose signing date is not known is
+    placed on the day of the first public release that reports it."""
+    entries = [("release", timezone.localdate(r.published_at), r) for r in releases]
+    entries += [("meeting", m.date, m) for m in meetings]
+    for agreement in agreements:
+        day = agreement.signed_on or timezone.localdate(
+            agreement.public_links[-1].release.published_at
+        )
+        entries.append(("agreement", day, agreement))
+    return sorted(entries, key=lambda entry: (entry[1], STORY_ORDER[entry[0]], entry[2].pk))
 
 
 def public_countries():

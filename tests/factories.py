@@ -18,6 +18,7 @@ from releases.models import (
     Release,
     ReleaseAgreement,
     Section,
+    TopicalEvent,
 )
 from releases.renditions import make_renditions
 from tests.documents import pdf_bytes
@@ -178,6 +179,17 @@ class PhotoFactory(factory.django.DjangoModelFactory):
         `PhotoFactory(with_renditions=False)` is a photo whose renditions are not made yet."""
         if create and extracted is not False:
             make_renditions(photo)
+
+
+class TopicalEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicalEvent
+
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    name_ja = factory.Sequence(lambda n: f"首脳会合{n}")
+    name_en = factory.Sequence(lambda n: f"Summit {n}")
+    start_date = datetime.date(2025, 12, 19)
+    end_date = datetime.date(2025, 12, 20)
 
 
 class SubscriptionFactory(factory.django.DjangoModelFactory):

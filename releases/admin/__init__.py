@@ -14,6 +14,7 @@ from ..models import (
     Release,
     ReleaseAgreement,
     Section,
+    TopicalEvent,
 )
 
 admin.site.site_header = _("JOGMEC news releases")
@@ -34,5 +35,7 @@ reversion.register(
 )
 # Not following release_links: restoring an agreement must not unlink releases added later.
 reversion.register(Agreement)
+# With the ids of its releases, meetings and agreements: a restore brings back what it grouped.
+reversion.register(TopicalEvent)
 
-from . import agreement, meeting, redirect, release, shared  # noqa: E402, F401  (registers the admins)
+from . import agreement, event, meeting, redirect, release, shared  # noqa: E402, F401  (registers the admins)

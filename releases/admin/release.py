@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from ..translation_status import describe, refresh_translation_status
+from .event import TopicalEventInline
 from .inlines import (
     AttachmentInline,
     ContactInline,
@@ -81,6 +82,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         PhotoInline,
         AttachmentInline,
         ContactInline,
+        TopicalEventInline,
     ]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/releases/release/change_form.html"

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from people.models import Country, Official, Organization
-from releases.models import Agreement, Meeting, ReleaseRedirect
+from releases.models import Agreement, Meeting, ReleaseRedirect, TopicalEvent
 from tests.browser.admin_forms import translation_mode, wait_until_drawn
 from tests.browser.axe import AXE_JS, violations
 from tests.factories import OrganizationFactory, SubscriptionFactory
@@ -80,6 +80,7 @@ def lists():
         reverse("admin:releases_release_translation") + "?state=outdated",
         reverse("admin:releases_meeting_changelist") + "?date__year=2025&date__month=12",
         reverse("admin:releases_agreement_changelist") + "?q=MOU",
+        reverse("admin:releases_topicalevent_changelist"),
         reverse("admin:people_country_changelist") + "?q=ka",
         reverse("admin:people_official_changelist"),
         reverse("admin:people_organization_changelist") + "?kind__exact=company",
@@ -103,6 +104,7 @@ def other_pages(release):
     rows = {
         "releases_meeting": Meeting.objects.filter(release=release).first(),
         "releases_agreement": Agreement.objects.first(),
+        "releases_topicalevent": TopicalEvent.objects.first(),
         "people_country": Country.objects.get(code="KZ"),
         "people_official": Official.objects.first(),
         "people_organization": Organization.objects.first(),

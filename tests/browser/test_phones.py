@@ -8,6 +8,7 @@ from releases.models import Agreement, Release
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO = "2025-12-central-asia-japan-dialogue"
+EVENT = "central-asia-japan-dialogue-summit-2025"
 
 # Elements whose content is wider than their box and cut off or scrolled away, the page's own
 # sideways scroll, and table cells hidden on this screen (1-pixel boxes are text for screen readers only). The breadcrumb's last step may end in
@@ -48,6 +49,8 @@ def public_pages(language):
         "official": f"/{language}/officials/{official.slug}/",
         "agreements": f"/{language}/agreements/",
         "agreement": f"/{language}/agreements/{agreement.slug}/",
+        "events": f"/{language}/events/",
+        "event": f"/{language}/events/{EVENT}/",
         "alerts": f"/{language}/alerts/?country=KZ",
         "feed": f"/{language}/releases/feed/?country=KZ",
         "not-found": f"/{language}/releases/no-such-release/",

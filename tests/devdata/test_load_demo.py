@@ -183,3 +183,24 @@ def test_the_demo_release_has_a_document_read_like_an_upload(release, client):
         assert stored.read().startswith(b"%PDF-") and document.size == stored.size
     page = client.get(release.get_absolute_url()).content.decode()
     assert document.title_ja in page
+
+
+def test_the_demo_has_the_2025_summit_as_a_topical_event(release, client):
+    from releases.models import TopicalEvent
+
+    event = TopicalEvent.objects.get()
+    assert event.name_ja.startswith("「中央アジア＋日本」対話・首脳会合")
+    assert event.name_en.startswith("“Central Asia + Japan” Dialogue Summit")
+    assert list(event.releases.all()) == [release]
+    assert event.meetings.count() == release.meetings.count() == 8
+    assert event.agreements.count() == 3
+    assert sorted(event.countries.values_list("code", flat=True)) == [
+        "JP",
+        "KG",
+        "KZ",
+        "TJ",
+        "TM",
+        "UZ",
+    ]
+    assert load_demo().updated == 0
+    assert client.get(event.get_absolute_url()).status_code == 200

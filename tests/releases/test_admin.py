@@ -20,6 +20,7 @@ from tests.factories import (
     ReleaseAgreementFactory,
     ReleaseFactory,
     SectionFactory,
+    TopicalEventFactory,
     country,
     jpeg_bytes,
 )
@@ -38,6 +39,7 @@ def full_release():
     ReleaseAgreementFactory(release=release)
     PostFactory(official=meeting.participants.first())
     ReleaseRedirect.objects.create(old_slug="an-old-address", release=release)
+    TopicalEventFactory().releases.add(release)
     return release
 
 

@@ -11,6 +11,7 @@ from tests.factories import (
     MeetingParticipantFactory,
     ReleaseAgreementFactory,
     ReleaseFactory,
+    TopicalEventFactory,
     country,
 )
 from tests.pages import soup_of
@@ -50,7 +51,8 @@ def hours_from_now(n):
 
 @pytest.fixture
 def releases():
-    """One public release with a meeting and an agreement; the same for every other state."""
+    """One public release with a meeting, an agreement and a topical event; the same for every
+    other state."""
     made = {}
     for state, status, published_at in [
         ("public", Release.Status.PUBLISHED, hours_from_now(-2)),
@@ -65,6 +67,7 @@ def releases():
         MeetingParticipantFactory(meeting=meeting, official__slug=f"{state}-official")
         ReleaseAgreementFactory(release=release, agreement__slug=f"{state}-agreement")
         release.countries.add(meeting.country)
+        TopicalEventFactory(slug=f"{state}-event").releases.add(release)
         made[state] = release
     return made
 
@@ -76,7 +79,7 @@ def test_sitemap_xml_is_an_index_of_the_sections(client, releases):
     locations = [s.findtext("sm:loc", namespaces=NS) for s in root.findall("sm:sitemap", NS)]
     assert locations == [
         f"{HOST}/sitemap-{name}.xml"
-        for name in ["lists", "releases", "countries", "officials", "agreements"]
+        for name in ["lists", "releases", "countries", "officials", "agreements", "events"]
     ]
     assert all(s.findtext("sm:lastmod", namespaces=NS) for s in root.findall("sm:sitemap", NS))
 
@@ -97,6 +100,7 @@ def test_releases_are_listed_in_both_languages_with_hreflang_alternates(client, 
         ("countries", "/countries/kz/"),
         ("officials", "/officials/public-official/"),
         ("agreements", "/agreements/public-agreement/"),
+        ("events", "/events/public-event/"),
     ],
 )
 def test_only_public_countries_officials_and_agreements_are_listed(client, releases, section, path):
@@ -197,7 +201,8 @@ def test_every_page_names_the_same_x_default_as_the_sitemap(client, releases):
     entries = {}
     for name in SITEMAPS:
         entries.update(urls(client, f"/sitemap-{name}.xml"))
-    assert len(entries) == 2 * (3 + 1 + 1 + 1 + 1)  # lists, release, country, official, agreement
+    # lists, release, country, official, agreement, topical event
+    assert len(entries) == 2 * (4 + 1 + 1 + 1 + 1 + 1)
     for location, entry in entries.items():
         page = soup_of(client.get(location.removeprefix(HOST)))
         links = {

@@ -586,8 +586,8 @@ def test_a_release_costs_the_same_queries_at_any_size(
         full_release(f"other-{i}", tokyo(2025, 1, 1 + i))
     client.get(release.get_absolute_url())  # warm-up: later requests pay no first-time costs
     # release; its countries, sections, contacts, photos, documents, meetings, participants,
-    # agreement links, parties; related; previous; next
-    with django_assert_num_queries(13):
+    # agreement links, parties; related; previous; next; its topical events
+    with django_assert_num_queries(14):
         client.get(release.get_absolute_url())
 
 
