@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +42,8 @@ def _local_midnight(day):
 
 # The denormalised search columns (releases.search): large, and never shown. Lists defer them.
 SEARCH_COLUMNS = ("search_title", "search_text", "search_grams")
+# SQLite's full-text index of search_title and search_text (migration 0027).
+FULL_TEXT_TABLE = "releases_release_fts"
 
 
 def is_public(path=""):
@@ -49,6 +52,59 @@ def is_public(path=""):
     return Q(
         **{f"{path}status": Release.Status.PUBLISHED, f"{path}published_at__lte": timezone.now()}
     )
+
+
+def _phrase(term):
+    """`term` as an FTS5 phrase: in double quotes (doubled inside), every character is literal
+    (`*`, `-`, `:`, `NEAR(`, `AND`...), and the trigram tokenizer matches it as a substring."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _full_text(column, term):
+    """The ids of releases whose `column` contains `term`, from SQLite's FTS5 trigram index
+    (migration 0027). A word of three characters or more is the phrase of its trigrams. A
+    shorter one has none: it is in the text exactly when one of the index's trigrams starts
+    with it (the index has two newlines after each text), so it is searched as any of those
+    trigrams, read from the index's vocabulary (fts5vocab)."""
+    sql = f"SELECT rowid FROM {FULL_TEXT_TABLE} WHERE {column} MATCH "
+    if len(term) >= 3:
+        return RawSQL(sql + "%s", [_phrase(term)])
+    trigrams = (
+        "SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') "
+        f"FROM {FULL_TEXT_TABLE}_terms WHERE term >= %s AND term < %s"
+    )
+    # None starts with the word: the empty phrase, which matches nothing.
+    return RawSQL(sql + f"coalesce(({trigrams}), '\"\"')", [term, term + "\U0010ffff"])
+
+
+def containing(terms, using="default"):
+    """The condition "the search text contains every one of `terms`" (normalised words, see
+    releases.grams.search_terms), answered by an index on each database:
+
+    - SQLite: the FTS5 trigram index of migration 0027, for words of any length;
+    - PostgreSQL: words of three characters or more through the trigram GIN index (migration
+      0002); shorter ones through the grams' GIN index (releases.grams), exactly: a word of one
+      or two characters is in the text if and only if its gram is, so the text is not read.
+    """
+    if connections[using].vendor == "sqlite":
+        return Q(*(Q(pk__in=_full_text("search_text", term)) for term in terms))
+    condition = Q()
+    short = [term for term in terms if len(term) < 3]
+    for term in terms:
+        if len(term) >= 3 or not exact_gram(term):
+            condition &= Q(search_text__contains=term)
+    if short:
+        condition &= Q(search_grams__has=[gram(term) for term in short])
+    return condition
+
+
+def titled(term, using="default"):
+    """The condition "the title (either language) contains `term`": through the FTS5 index on
+    SQLite, the trigram index of migration 0027 on PostgreSQL (for words of three characters
+    or more: titles are short)."""
+    if connections[using].vendor == "sqlite":
+        return Q(pk__in=_full_text("search_title", term))
+    return Q(search_title__contains=term)
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -142,23 +198,10 @@ class ReleaseQuerySet(models.QuerySet):
         terms = search_terms(words)
         if not terms:
             return self
-        grams_here = connections[self.db].vendor == "postgresql"
-        qs = self
         rank = Value(0)
-        short = []
         for term in terms:
-            if grams_here and len(term) < 3:
-                # The trigram index cannot serve these words; the grams' index can, exactly:
-                # a word of one or two characters is in the text if and only if its gram is,
-                # so the text itself is not read (it is the costly part for common words).
-                short.append(gram(term))
-                if not exact_gram(term):
-                    qs = qs.filter(search_text__contains=term)
-            else:
-                qs = qs.filter(search_text__contains=term)
-            rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
-        if short:
-            qs = qs.filter(search_grams__has=short)
+            rank += Case(When(titled(term, self.db), then=Value(2)), default=Value(1))
+        qs = self.filter(containing(terms, self.db))
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):
