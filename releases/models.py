@@ -12,11 +12,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -60,21 +59,26 @@ def _phrase(term):
     return '"' + term.replace('"', '""') + '"'
 
 
+# Releases whose column contains a phrase; and the phrase of every trigram of the index that
+# starts with a word (None starts with it: the empty phrase, which matches nothing). Table and
+# column names are ours; the words are always parameters.
+_MATCHING = f"SELECT rowid FROM {FULL_TEXT_TABLE} WHERE {{column}} MATCH "  # noqa: S608
+_TRIGRAMS_STARTING = (
+    "coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') "  # noqa: S608
+    f"FROM {FULL_TEXT_TABLE}_terms WHERE term >= %s AND term < %s), '\"\"')"
+)
+
+
 def _full_text(column, term):
     """The ids of releases whose `column` contains `term`, from SQLite's FTS5 trigram index
     (migration 0027). A word of three characters or more is the phrase of its trigrams. A
     shorter one has none: it is in the text exactly when one of the index's trigrams starts
     with it (the index has two newlines after each text), so it is searched as any of those
     trigrams, read from the index's vocabulary (fts5vocab)."""
-    sql = f"SELECT rowid FROM {FULL_TEXT_TABLE} WHERE {column} MATCH "
+    sql = _MATCHING.format(column=column)
     if len(term) >= 3:
-        return RawSQL(sql + "%s", [_phrase(term)])
-    trigrams = (
-        "SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') "
-        f"FROM {FULL_TEXT_TABLE}_terms WHERE term >= %s AND term < %s"
-    )
-    # None starts with the word: the empty phrase, which matches nothing.
-    return RawSQL(sql + f"coalesce(({trigrams}), '\"\"')", [term, term + "\U0010ffff"])
+        return RawSQL(sql + "%s", [_phrase(term)])  # noqa: S611
+    return RawSQL(sql + _TRIGRAMS_STARTING, [term, term + "\U0010ffff"])  # noqa: S611
 
 
 def containing(terms, using="default"):
@@ -160,11 +164,19 @@ class ReleaseQuerySet(models.QuerySet):
         """(the latest publication moment passed, the next scheduled one), None where there is
         none: what is public changes at the next one with no write to the database."""
         now = timezone.now()
-        moments = self.filter(status=Release.Status.PUBLISHED).aggregate(
-            last=Max("published_at", filter=Q(published_at__lte=now)),
-            next=Min("published_at", filter=Q(published_at__gt=now)),
+        published = self.filter(status=Release.Status.PUBLISHED).values("published_at")
+        # Each moment is one step in the publication index (status, published_at): an
+        # aggregate over the published releases would read all of them, on every request
+        # that nothing cached. One query: any one row carries the two subqueries.
+        last = published.filter(published_at__lte=now).order_by("-published_at")[:1]
+        following = published.filter(published_at__gt=now).order_by("published_at")[:1]
+        row = (
+            self.model.objects.order_by("pk")
+            .annotate(last=Subquery(last), next=Subquery(following))
+            .values("last", "next")
+            .first()
         )
-        return moments["last"], moments["next"]
+        return (row["last"], row["next"]) if row else (None, None)
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""
