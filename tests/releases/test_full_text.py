@@ -240,7 +240,7 @@ def test_sqlite_finds_words_through_the_index_without_reading_every_release(
     searching = [q["sql"] for q in queries if "releases_release_fts" in q["sql"]]
     assert searching
     for sql in [q["sql"] for q in queries]:
-        assert "search_text\" LIKE" not in sql and "search_title\" LIKE" not in sql, sql
+        assert 'search_text" LIKE' not in sql and 'search_title" LIKE' not in sql, sql
     for sql in searching:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
