@@ -156,7 +156,8 @@ def build(vendor, count, seed, fresh):
     if vendor == "sqlite":
         path.unlink(missing_ok=True)
     else:
-        pattern = f"pressroom_scale_{count}_%"
+        # Underscores escaped: in LIKE, "_" is any character ("..._10000_%" would match 100000).
+        pattern = f"pressroom\\_scale\\_{count}\\_%"
         for (old,) in postgres(
             server, "SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern]
         ):
