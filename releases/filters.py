@@ -20,7 +20,7 @@ from core.pagination import first_page_query
 from people.models import Country, Official
 
 from .grams import search_terms
-from .models import Agreement, ArchiveCount, Release, TopicalEvent
+from .models import Agreement, ArchiveCount, Release, TopicalEvent, titled
 from .search import TitleFirst
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
@@ -213,9 +213,8 @@ class ReleaseFilter(ExplainedFilterSet):
         for name, value in self.form.cleaned_data.items():
             if name != "q":
                 base = self.filters[name].filter(base, value)
-        titled = base.filter(search_title__contains=terms[0])
-        others = results.exclude(search_title__contains=terms[0])
-        return TitleFirst(results, titled, others)
+        in_title = titled(terms[0], base.db)
+        return TitleFirst(results, base.filter(in_title), results.exclude(in_title))
 
     def facets(self):
         """(countries, years) of the releases this filter lists, with counts: the shapes of

@@ -12,15 +12,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,8 @@ def _local_midnight(day):
 
 # The denormalised search columns (releases.search): large, and never shown. Lists defer them.
 SEARCH_COLUMNS = ("search_title", "search_text", "search_grams")
+# SQLite's full-text index of search_title and search_text (migration 0027).
+FULL_TEXT_TABLE = "releases_release_fts"
 
 
 def is_public(path=""):
@@ -50,6 +52,64 @@ def is_public(path=""):
     return Q(
         **{f"{path}status": Release.Status.PUBLISHED, f"{path}published_at__lte": timezone.now()}
     )
+
+
+def _phrase(term):
+    """`term` as an FTS5 phrase: in double quotes (doubled inside), every character is literal
+    (`*`, `-`, `:`, `NEAR(`, `AND`...), and the trigram tokenizer matches it as a substring."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+# Releases whose column contains a phrase; and the phrase of every trigram of the index that
+# starts with a word (None starts with it: the empty phrase, which matches nothing). Table and
+# column names are ours; the words are always parameters.
+_MATCHING = f"SELECT rowid FROM {FULL_TEXT_TABLE} WHERE {{column}} MATCH "  # noqa: S608
+_TRIGRAMS_STARTING = (
+    "coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') "  # noqa: S608
+    f"FROM {FULL_TEXT_TABLE}_terms WHERE term >= %s AND term < %s), '\"\"')"
+)
+
+
+def _full_text(column, term):
+    """The ids of releases whose `column` contains `term`, from SQLite's FTS5 trigram index
+    (migration 0027). A word of three characters or more is the phrase of its trigrams. A
+    shorter one has none: it is in the text exactly when one of the index's trigrams starts
+    with it (the index has two newlines after each text), so it is searched as any of those
+    trigrams, read from the index's vocabulary (fts5vocab)."""
+    sql = _MATCHING.format(column=column)
+    if len(term) >= 3:
+        return RawSQL(sql + "%s", [_phrase(term)])  # noqa: S611
+    return RawSQL(sql + _TRIGRAMS_STARTING, [term, term + "\U0010ffff"])  # noqa: S611
+
+
+def containing(terms, using="default"):
+    """The condition "the search text contains every one of `terms`" (normalised words, see
+    releases.grams.search_terms), answered by an index on each database:
+
+    - SQLite: the FTS5 trigram index of migration 0027, for words of any length;
+    - PostgreSQL: words of three characters or more through the trigram GIN index (migration
+      0002); shorter ones through the grams' GIN index (releases.grams), exactly: a word of one
+      or two characters is in the text if and only if its gram is, so the text is not read.
+    """
+    if connections[using].vendor == "sqlite":
+        return Q(*(Q(pk__in=_full_text("search_text", term)) for term in terms))
+    condition = Q()
+    short = [term for term in terms if len(term) < 3]
+    for term in terms:
+        if len(term) >= 3 or not exact_gram(term):
+            condition &= Q(search_text__contains=term)
+    if short:
+        condition &= Q(search_grams__has=[gram(term) for term in short])
+    return condition
+
+
+def titled(term, using="default"):
+    """The condition "the title (either language) contains `term`": through the FTS5 index on
+    SQLite, the trigram index of migration 0027 on PostgreSQL (for words of three characters
+    or more: titles are short)."""
+    if connections[using].vendor == "sqlite":
+        return Q(pk__in=_full_text("search_title", term))
+    return Q(search_title__contains=term)
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -105,11 +165,19 @@ class ReleaseQuerySet(models.QuerySet):
         """(the latest publication moment passed, the next scheduled one), None where there is
         none: what is public changes at the next one with no write to the database."""
         now = timezone.now()
-        moments = self.filter(status=Release.Status.PUBLISHED).aggregate(
-            last=Max("published_at", filter=Q(published_at__lte=now)),
-            next=Min("published_at", filter=Q(published_at__gt=now)),
+        published = self.filter(status=Release.Status.PUBLISHED).values("published_at")
+        # Each moment is one step in the publication index (status, published_at): an
+        # aggregate over the published releases would read all of them, on every request
+        # that nothing cached. One query: any one row carries the two subqueries.
+        last = published.filter(published_at__lte=now).order_by("-published_at")[:1]
+        following = published.filter(published_at__gt=now).order_by("published_at")[:1]
+        row = (
+            self.model.objects.order_by("pk")
+            .annotate(last=Subquery(last), next=Subquery(following))
+            .values("last", "next")
+            .first()
         )
-        return moments["last"], moments["next"]
+        return (row["last"], row["next"]) if row else (None, None)
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""
@@ -153,23 +221,10 @@ class ReleaseQuerySet(models.QuerySet):
         terms = search_terms(words)
         if not terms:
             return self
-        grams_here = connections[self.db].vendor == "postgresql"
-        qs = self
         rank = Value(0)
-        short = []
         for term in terms:
-            if grams_here and len(term) < 3:
-                # The trigram index cannot serve these words; the grams' index can, exactly:
-                # a word of one or two characters is in the text if and only if its gram is,
-                # so the text itself is not read (it is the costly part for common words).
-                short.append(gram(term))
-                if not exact_gram(term):
-                    qs = qs.filter(search_text__contains=term)
-            else:
-                qs = qs.filter(search_text__contains=term)
-            rank += Case(When(search_title__contains=term, then=Value(2)), default=Value(1))
-        if short:
-            qs = qs.filter(search_grams__has=short)
+            rank += Case(When(titled(term, self.db), then=Value(2)), default=Value(1))
+        qs = self.filter(containing(terms, self.db))
         return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
     def with_related(self):

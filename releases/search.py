@@ -6,12 +6,15 @@ the same way as the visitor's words: Unicode NFKC (full-width Latin and half-wid
 ordinary characters) and case folding (Latin and Cyrillic alike, which SQLite's LIKE cannot do).
 A word then matches as a plain substring, which also works for Japanese written without spaces.
 
-On PostgreSQL a trigram index on that copy serves words of three characters or more (migration
-0002). Shorter words (銅, 会談, EU) have no trigram, so each release also keeps its `grams()`:
-every character and every pair of adjacent characters of the copy, as integers in an array
-with a GIN index (migration 0006); a word of one or two characters is in the text exactly when
-its gram is in the array, so such words are matched on the array alone, without reading the
-text. (pg_bigm would do this inside PostgreSQL; it is not available here.)
+Each database finds the words through an index (`releases.models.containing`): on SQLite an
+FTS5 table with the trigram tokenizer over the copy, kept by triggers (migration 0027); words
+of one or two characters, which have no trigram, through the trigrams they start. On
+PostgreSQL a trigram GIN index on the copy serves words of three characters or more
+(migration 0002). Shorter words (銅, 会談, EU) have no trigram, so each release also keeps its
+`grams()`: every character and every pair of adjacent characters of the copy, as integers in
+an array with a GIN index (migration 0006); a word of one or two characters is in the text
+exactly when its gram is in the array, so such words are matched on the array alone, without
+reading the text. (pg_bigm would do this inside PostgreSQL; it is not available here.)
 
 `refresh_search_text(releases)` runs whenever a release or anything it shows changes: the
 receivers in `releases.signals` call it on commit, whoever saves.
