@@ -12,11 +12,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -71,13 +70,11 @@ class ReleaseQuerySet(models.QuerySet):
 
     def officials(self):
         """The officials these releases report: at a meeting, or signing an agreement."""
-        met = MeetingParticipant.objects.filter(
-            official_id=OuterRef("pk"), meeting__release__in=self
-        )
-        links = self.agreement_links()
-        signed = Agreement.objects.filter(
-            pk__in=links.values("agreement_id"), signatories=OuterRef("pk")
-        )
+        # Joins from the official's own rows (their participations, their signatures) to the
+        # release: `release IN (these releases)` would make SQLite probe every public
+        # release's id for each participation.
+        met = self.filter(meetings__participations__official=OuterRef("pk"))
+        signed = self.filter(agreement_links__agreement__signatories=OuterRef("pk"))
         return Official.objects.filter(Exists(met) | Exists(signed))
 
     def count_by_country(self, countries):
@@ -104,11 +101,15 @@ class ReleaseQuerySet(models.QuerySet):
         """(the latest publication moment passed, the next scheduled one), None where there is
         none: what is public changes at the next one with no write to the database."""
         now = timezone.now()
-        moments = self.filter(status=Release.Status.PUBLISHED).aggregate(
-            last=Max("published_at", filter=Q(published_at__lte=now)),
-            next=Min("published_at", filter=Q(published_at__gt=now)),
-        )
-        return moments["last"], moments["next"]
+        # Each moment is one step down the public-list index (release_public_idx), whatever
+        # the archive's size; an aggregate over the rows would read every published release.
+        published = self.filter(status=Release.Status.PUBLISHED).values("published_at")
+        last = published.filter(published_at__lte=now).order_by("-published_at")[:1]
+        following = published.filter(published_at__gt=now).order_by("published_at")[:1]
+        moments = self.order_by().annotate(last=Subquery(last), next=Subquery(following))
+        for row in moments.values_list("last", "next")[:1]:
+            return row
+        return None, None
 
     def for_countries(self, countries):
         """Releases about any of `countries` (Country rows or ISO codes)."""
