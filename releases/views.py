@@ -46,12 +46,18 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(self.filterset.paged(queryset), page_size)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Every public release has a year: the year facets add up to the number of results.
+        count = sum(row["n"] for row in self.year_facets)
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
+
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()
         # The facets and the choices come from the archive counts (ArchiveCount), kept current
         # on commit: a few small queries whatever the archive's size.
         countries, years = filterset.facets()
+        self.year_facets = years  # read again by get_paginator(), below
         if active:
             country_options = ArchiveCount.objects.country_facets()
             year_options = ArchiveCount.objects.year_facets()
@@ -184,6 +190,10 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             .with_reports(country)
             .defer(*SEARCH_COLUMNS)
         )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The country's public releases, counted already (the archive counts).
+        return super().get_paginator(queryset, per_page, count=self.object.releases_n, **kwargs)
 
     def get_context_data(self, **kwargs):
         country = self.object
