@@ -165,6 +165,10 @@ class ReleaseQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("issuer").prefetch_related("countries").defer(*SEARCH_COLUMNS)
 
+    def for_links(self):
+        """Only what a link to each shows: its title, address and date."""
+        return self.only("slug", "title", "published_at")
+
     def with_reports(self, country=None):
         """Prefetch the meetings with their participants, and the agreements, that each release
         reports: those of `country` only, if given."""
@@ -586,6 +590,10 @@ class AgreementQuerySet(models.QuerySet):
         # Each agreement's few links joined to their releases: neither `pk__in` nor `Exists`
         # over `release__in=published()`, which list or walk every public release.
         return self.filter(Exists(public_links().filter(agreement=OuterRef("pk"))))
+
+    def for_links(self):
+        """Only what a link to each shows (includes/agreement_link.html): kind, title, slug."""
+        return self.only("slug", "kind", "title")
 
     def with_public_releases(self, parties="parties"):
         """Prefetch the country, the parties (a lookup or a Prefetch) and, as `public_links`,

@@ -29,7 +29,7 @@ class HomeView(ListView):
         return super().get_context_data(
             countries=top[:12],
             country_options=countries,
-            agreements=Agreement.objects.public()[:5],
+            agreements=Agreement.objects.public().for_links()[:5],
             **kwargs,
         )
 
@@ -85,7 +85,7 @@ class ReleaseDetailView(DetailView):
         release = self.object
         if release.status == Release.Status.WITHDRAWN:  # its page shows nothing else
             return super().get_context_data(**kwargs)
-        public = Release.objects.published().defer(*SEARCH_COLUMNS)
+        public = Release.objects.published().for_links()
         countries = release.countries.all()
         related = public.for_countries(countries).exclude(pk=release.pk)[:5] if countries else []
         related = list(related)
@@ -198,8 +198,11 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         country = self.object
         return super().get_context_data(
-            officials=Release.objects.published().officials().filter(country=country)[:30],
-            agreements=Agreement.objects.public().filter(country=country)[:10],
+            officials=Release.objects.published()
+            .officials()
+            .filter(country=country)
+            .only("slug", "name")[:30],
+            agreements=Agreement.objects.public().filter(country=country).for_links()[:10],
             **kwargs,
         )
 
@@ -242,7 +245,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         # A country has a page when public releases are about it: an official's may not.
         has_page = Release.objects.published().filter(countries=official.country_id).exists()
         return super().get_context_data(
-            agreements=Agreement.objects.public().filter(signatories=official),
+            agreements=Agreement.objects.public().filter(signatories=official).for_links(),
             country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )
