@@ -169,6 +169,11 @@ class ReleaseQuerySet(models.QuerySet):
         """Only what a link to each shows: its title, address and date."""
         return self.only("slug", "title", "published_at")
 
+    def for_list(self):
+        """What a list shows of each (includes/release_item.html): a link, the lead and the
+        countries."""
+        return self.only("slug", "title", "published_at", "lead").prefetch_related("countries")
+
     def with_reports(self, country=None):
         """Prefetch the meetings with their participants, and the agreements, that each release
         reports: those of `country` only, if given."""

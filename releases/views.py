@@ -21,7 +21,7 @@ class HomeView(ListView):
     template_name = "releases/home.html"
 
     def get_queryset(self):
-        return Release.objects.published().with_related()[:8]
+        return Release.objects.published().for_list()[:8]
 
     def get_context_data(self, **kwargs):
         countries = public_countries()
@@ -41,7 +41,7 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     template_name = "releases/release_list.html"
 
     def get_queryset(self):
-        return Release.objects.published().with_related()
+        return Release.objects.published().for_list()
 
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(self.filterset.paged(queryset), page_size)
@@ -184,12 +184,7 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
 
     def get_queryset(self):
         country = self.object
-        return (
-            Release.objects.published()
-            .for_country(country)
-            .with_reports(country)
-            .defer(*SEARCH_COLUMNS)
-        )
+        return Release.objects.published().for_country(country).with_reports(country).for_links()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # The country's public releases, counted already (the archive counts).
