@@ -95,6 +95,23 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
     assert "下書き" not in soup.text
 
 
+def test_a_country_page_lists_the_officials_its_public_releases_report(client):
+    met, signed, drafted, scheduled = (
+        OfficialFactory(slug=slug, country=country("KZ"))
+        for slug in ("met", "signed", "drafted", "scheduled")
+    )
+    meeting_with(release_about("KZ", tokyo(2025, 1, 1)), met)
+    agreement = AgreementFactory(country=country("KZ"))
+    agreement.signatories.add(signed)
+    ReleaseAgreementFactory(release=release_about("KZ", tokyo(2025, 2, 1)), agreement=agreement)
+    meeting_with(release_about("KZ", status=Release.Status.DRAFT), drafted)
+    meeting_with(release_about("KZ", timezone.now() + datetime.timedelta(days=1)), scheduled)
+    soup = soup_of(client.get(url("releases:country", code="kz")))
+    section = soup.find("section", attrs={"aria-labelledby": "officials-title"})
+    listed = {a["href"] for a in section.select("a")}
+    assert listed == {met.get_absolute_url(), signed.get_absolute_url()}
+
+
 def test_country_addresses_are_lower_case_and_forgiving(client):
     release_about("KZ", tokyo(2025, 1, 1))
     response = client.get(url("releases:country", code="KZ"))
