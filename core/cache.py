@@ -201,7 +201,7 @@ class PageCacheMiddleware:
             response = cache.get(key) if key else None
             if response is not None:
                 response["X-Page-Cache"] = "hit"
-                return self._finish(request, response)
+                return self._finish(request, response, moments()[1])
         response = self.get_response(request)
         # A page made from uncommitted rows is nobody else's business: it may be rolled back.
         if not _shareable(response) or changes_pending():
@@ -218,11 +218,12 @@ class PageCacheMiddleware:
                 key = learn_cache_key(request, response, seconds, prefix, cache=cache)
             cache.set(key, response, seconds)
             response["X-Page-Cache"] = "miss"
-        return self._finish(request, response)
+        return self._finish(request, response, upcoming)
 
-    def _finish(self, request, response):
-        """Short shared caching, ending (stale copies too) at the next scheduled publication."""
-        cap = _seconds_until(moments()[1], 10**9)
+    def _finish(self, request, response, upcoming):
+        """Short shared caching, ending (stale copies too) at the next scheduled publication
+        (`upcoming`)."""
+        cap = _seconds_until(upcoming, 10**9)
         max_age = min(settings.HTTP_CACHE_SECONDS, cap)
         patch_cache_control(
             response,

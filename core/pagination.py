@@ -8,7 +8,13 @@ class IndexPaginator(Paginator):
     """A page of a queryset is its rows chosen by their ids in a subquery (still one query):
     `SELECT … WHERE id IN (SELECT id … ORDER BY … LIMIT 20 OFFSET n) ORDER BY …`. The database
     sorts and skips narrow index entries instead of whole rows, which keeps a deep page about as
-    fast as the first."""
+    fast as the first. `count`, where the caller knows it already (from derived counts),
+    spares counting the rows."""
+
+    def __init__(self, object_list, per_page, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # Paginator.count is a cached_property: this is its value
 
     def page(self, number):
         number = self.validate_number(number)

@@ -132,13 +132,11 @@ class ReleaseQuerySet(models.QuerySet):
 
     def officials(self):
         """The officials these releases report: at a meeting, or signing an agreement."""
-        met = MeetingParticipant.objects.filter(
-            official_id=OuterRef("pk"), meeting__release__in=self
-        )
-        links = self.agreement_links()
-        signed = Agreement.objects.filter(
-            pk__in=links.values("agreement_id"), signatories=OuterRef("pk")
-        )
+        # Joins from the official's own rows (their participations, their signatures) to the
+        # release: `release IN (these releases)` would make SQLite probe every public
+        # release's id for each participation.
+        met = self.filter(meetings__participations__official=OuterRef("pk"))
+        signed = self.filter(agreement_links__agreement__signatories=OuterRef("pk"))
         return Official.objects.filter(Exists(met) | Exists(signed))
 
     def count_by_country(self, countries):
@@ -229,6 +227,15 @@ class ReleaseQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("issuer").prefetch_related("countries").defer(*SEARCH_COLUMNS)
+
+    def for_links(self):
+        """Only what a link to each shows: its title, address and date."""
+        return self.only("slug", "title", "published_at")
+
+    def for_list(self):
+        """What a list shows of each (includes/release_item.html): a link, the lead and the
+        countries."""
+        return self.only("slug", "title", "published_at", "lead").prefetch_related("countries")
 
     def with_reports(self, country=None):
         """Prefetch the meetings with their participants, and the agreements, that each release
@@ -654,6 +661,10 @@ class AgreementQuerySet(models.QuerySet):
         # Each agreement's few links joined to their releases: neither `pk__in` nor `Exists`
         # over `release__in=published()`, which list or walk every public release.
         return self.filter(Exists(public_links().filter(agreement=OuterRef("pk"))))
+
+    def for_links(self):
+        """Only what a link to each shows (includes/agreement_link.html): kind, title, slug."""
+        return self.only("slug", "kind", "title")
 
     def with_public_releases(self, parties="parties"):
         """Prefetch the country, the parties (a lookup or a Prefetch) and, as `public_links`,

@@ -37,7 +37,7 @@ class HomeView(ListView):
     template_name = "releases/home.html"
 
     def get_queryset(self):
-        return Release.objects.published().with_related()[:8]
+        return Release.objects.published().for_list()[:8]
 
     def get_context_data(self, **kwargs):
         countries = public_countries()
@@ -45,7 +45,7 @@ class HomeView(ListView):
         return super().get_context_data(
             countries=top[:12],
             country_options=countries,
-            agreements=Agreement.objects.public()[:5],
+            agreements=Agreement.objects.public().for_links()[:5],
             **kwargs,
         )
 
@@ -57,10 +57,15 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
     template_name = "releases/release_list.html"
 
     def get_queryset(self):
-        return Release.objects.published().with_related()
+        return Release.objects.published().for_list()
 
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(self.filterset.paged(queryset), page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Every public release has a year: the year facets add up to the number of results.
+        count = sum(row["n"] for row in self.year_facets)
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
@@ -68,6 +73,7 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
         # The facets and the choices come from the archive counts (ArchiveCount), kept current
         # on commit: a few small queries whatever the archive's size.
         countries, years = filterset.facets()
+        self.year_facets = years  # read again by get_paginator(), below
         if active:
             country_options = ArchiveCount.objects.country_facets()
             year_options = ArchiveCount.objects.year_facets()
@@ -111,7 +117,7 @@ class ReleaseDetailView(DetailView):
         release = self.object
         if release.status == Release.Status.WITHDRAWN:  # its page shows nothing else
             return super().get_context_data(**kwargs)
-        public = Release.objects.published().defer(*SEARCH_COLUMNS)
+        public = Release.objects.published().for_links()
         countries = release.countries.all()
         related = public.for_countries(countries).exclude(pk=release.pk)[:5] if countries else []
         related = list(related)
@@ -273,18 +279,20 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
 
     def get_queryset(self):
         country = self.object
-        return (
-            Release.objects.published()
-            .for_country(country)
-            .with_reports(country)
-            .defer(*SEARCH_COLUMNS)
-        )
+        return Release.objects.published().for_country(country).with_reports(country).for_links()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The country's public releases, counted already (the archive counts).
+        return super().get_paginator(queryset, per_page, count=self.object.releases_n, **kwargs)
 
     def get_context_data(self, **kwargs):
         country = self.object
         return super().get_context_data(
-            officials=Release.objects.published().officials().filter(country=country)[:30],
-            agreements=Agreement.objects.public().filter(country=country)[:10],
+            officials=Release.objects.published()
+            .officials()
+            .filter(country=country)
+            .only("slug", "name")[:30],
+            agreements=Agreement.objects.public().filter(country=country).for_links()[:10],
             **kwargs,
         )
 
@@ -327,7 +335,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         # A country has a page when public releases are about it: an official's may not.
         has_page = Release.objects.published().filter(countries=official.country_id).exists()
         return super().get_context_data(
-            agreements=Agreement.objects.public().filter(signatories=official),
+            agreements=Agreement.objects.public().filter(signatories=official).for_links(),
             country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )

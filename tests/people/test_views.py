@@ -95,6 +95,23 @@ def test_a_country_page_shows_its_timeline_of_releases_meetings_and_agreements(c
     assert "下書き" not in soup.text
 
 
+def test_a_country_page_lists_the_officials_its_public_releases_report(client):
+    met, signed, drafted, scheduled = (
+        OfficialFactory(slug=slug, country=country("KZ"))
+        for slug in ("met", "signed", "drafted", "scheduled")
+    )
+    meeting_with(release_about("KZ", tokyo(2025, 1, 1)), met)
+    agreement = AgreementFactory(country=country("KZ"))
+    agreement.signatories.add(signed)
+    ReleaseAgreementFactory(release=release_about("KZ", tokyo(2025, 2, 1)), agreement=agreement)
+    meeting_with(release_about("KZ", status=Release.Status.DRAFT), drafted)
+    meeting_with(release_about("KZ", timezone.now() + datetime.timedelta(days=1)), scheduled)
+    soup = soup_of(client.get(url("releases:country", code="kz")))
+    section = soup.find("section", attrs={"aria-labelledby": "officials-title"})
+    listed = {a["href"] for a in section.select("a")}
+    assert listed == {met.get_absolute_url(), signed.get_absolute_url()}
+
+
 def test_country_addresses_are_lower_case_and_forgiving(client):
     release_about("KZ", tokyo(2025, 1, 1))
     response = client.get(url("releases:country", code="KZ"))
@@ -124,6 +141,20 @@ def test_a_country_timeline_heads_each_year_once_in_tokyo_time(client):
     assert timeline == ["2025", "Spring", "New Year", "2024", "Year end"]
 
 
+def test_a_country_page_pages_through_its_public_releases_only(client):
+    for i in range(23):
+        release_about("KZ", tokyo(2025, 1, 1) + datetime.timedelta(days=i))
+    release_about("KZ", status=Release.Status.DRAFT)
+    release_about("KZ", timezone.now() + datetime.timedelta(days=2))  # scheduled
+    release_about("UZ", tokyo(2025, 2, 1))
+    first = soup_of(client.get(url("releases:country", code="kz")))
+    second = soup_of(client.get(url("releases:country", code="kz") + "?page=2"))
+    assert len(first.select(".timeline__item")) == 20
+    assert len(second.select(".timeline__item")) == 3
+    assert not second.select_one(".pagination a[rel=next]")
+    assert "23" in first.select_one(".stats .stats__n").text
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_a_country_page_costs_the_same_queries_at_any_size(
     client, no_cache, django_assert_num_queries, n
@@ -133,9 +164,9 @@ def test_a_country_page_costs_the_same_queries_at_any_size(
         release = release_about("KZ", tokyo(2025, 1, 1) + datetime.timedelta(days=i))
         meeting_with(release, officials[i % 3])
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
-    # country and its counts (from the archive counts); count, the page's releases, meetings,
-    # participants, agreement links; officials; agreements
-    with django_assert_num_queries(12):
+    # country and its counts (from the archive counts, which give the count of its pages too);
+    # the page's releases, meetings, participants, agreement links; officials; agreements
+    with django_assert_num_queries(11):
         client.get(url("releases:country", code="kz") + "?page=2")
 
 
