@@ -31,6 +31,7 @@ from .models import (
     Contact,
     Meeting,
     MeetingParticipant,
+    PendingChange,
     Photo,
     Release,
     ReleaseAgreement,
@@ -43,6 +44,8 @@ from .translation_status import refresh_translation_status
 release_published = Signal()
 # A release will become public at release.published_at, a future moment (argument: release).
 release_scheduled = Signal()
+# Changes to a live release were published (arguments: release, update, a ReleaseUpdate).
+release_updated = Signal()
 
 
 class _PendingRefresh:
@@ -150,6 +153,8 @@ FOLLOWED = (
     Contact,
     ReleaseAgreement,
     Release.countries.through,
+    # Changes waiting for a publisher: nothing the public sees.
+    PendingChange,
 )
 
 

@@ -89,6 +89,8 @@ class ReleaseDetailView(DetailView):
             next=public.after(release).first(),
             contents=contents(release, related),
             untranslated=shown_in_japanese(release),
+            # Only a release with a major update asks for its updates.
+            updates=list(release.updates.major()) if release.last_major_update else [],
             **kwargs,
         )
 

@@ -200,6 +200,10 @@ def unpublish(release, user):
     fresh.published_by = None
     fresh.withdrawn_at = None
     fresh.save(update_fields=["status", "published_at", "published_by", "withdrawn_at"])
+    # A draft is edited in place: changes that waited for a publisher become its content.
+    from .drafts import apply_to_draft
+
+    apply_to_draft(fresh)
     return _apply(release, fresh)
 
 
