@@ -205,5 +205,7 @@ class PublishChangesForm(forms.Form):
         label=_("Publish at"),
         required=False,
         widget=DateTimeInputs(),
-        help_text=_("For “Schedule”: a future moment, when the changes become public by themselves."),
+        help_text=_(
+            "For “Schedule”: a future moment, when the changes become public by themselves."
+        ),
     )

@@ -30,6 +30,7 @@ from .. import drafts, workflow
 from ..forms import PublishChangesForm
 from ..models import PendingChange, Release
 
+NOTHING_WAITS = gettext_lazy("No changes wait: the form is the same as the published version.")
 SAVED_AS_PENDING = gettext_lazy(
     "Your changes are saved. The public still sees the published version until a publisher "
     "publishes them."
@@ -82,7 +83,11 @@ class PendingChangesAdmin:
     def _restore_view(self, request, version, template_name, extra_context):
         # A restore of a live release is an edit like any other: it waits for a publisher.
         release = self._live_release(request, version.object_id)
-        if release is None or request.method != "POST":
+        if release is None:
+            return super()._restore_view(request, version, template_name, extra_context)
+        if request.method != "POST":
+            # The restore page shows the version restored, rolled back: not the pending one.
+            request.drafting = True
             return super()._restore_view(request, version, template_name, extra_context)
         return self._as_draft(
             request,
@@ -95,6 +100,8 @@ class PendingChangesAdmin:
 
     def _live_release(self, request, object_id):
         if object_id is None or getattr(request, "drafting", False):
+            return None
+        if "_saveasnew" in request.POST:  # a new release: a draft
             return None
         object_id = unquote(str(object_id))
         if not (object_id.isascii() and object_id.isdigit()):
@@ -116,18 +123,28 @@ class PendingChangesAdmin:
         try:
             with transaction.atomic(), muted:
                 base_version = Release.objects.values_list("version", flat=True).get(pk=release.pk)
+                live = drafts.serialize(release) if request.method == "POST" else None
                 if change is not None:
                     drafts.apply(change)
                 response = view()
                 if request.method == "POST" and response.status_code == 302:
                     kept = drafts.keep(release, request.user, base_version)
+                    if drafts.same_content(kept.content, live):
+                        kept = drafts.NOTHING_WAITS
                 if hasattr(response, "render"):
                     response.render()
                 raise _RollBack(response)
         except _RollBack as rollback:
             response = rollback.response
-        if kept is not None:
+        if kept is drafts.NOTHING_WAITS:
+            # Saved back to what the public sees (or a publishing step alone): nothing waits.
+            drafts.discard(release, request.user)
+            if not request.publication_steps:
+                self.message_user(request, NOTHING_WAITS, messages.INFO)
+        elif kept is not None:
             kept.save()
+            self.message_user(request, SAVED_AS_PENDING, messages.SUCCESS)
+        if kept is not None:
             for step in request.publication_steps:
                 self._take_step(request, release, *step)
         return response
@@ -150,15 +167,14 @@ class PendingChangesAdmin:
                 reversion.set_comment(self._done_comment(action, release))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            done = workflow.DONE_MESSAGES[action] % {"at": self._when(release)}
+            self.message_user(request, done, messages.INFO)
 
     def response_change(self, request, obj):
         if not getattr(request, "drafting", False):
             return super().response_change(request, obj)
-        if request.publication_steps:
-            # The step is taken after the rollback; its own message follows then.
-            action = request.publication_steps[0][0]
-            self.message_user(request, workflow.DONE_MESSAGES[action] % {"at": ""})
-        self.message_user(request, SAVED_AS_PENDING, messages.SUCCESS)
+        # What was kept, and the publishing step taken after the rollback, say so then.
         if "_continue" in request.POST or request.publication_steps:
             return HttpResponseRedirect(request.path)
         return self.response_post_save_change(request, obj)
@@ -166,7 +182,7 @@ class PendingChangesAdmin:
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # The admin's own “… was changed successfully” would say the public sees it.
         if getattr(request, "drafting", False) and level == messages.SUCCESS:
-            if message != SAVED_AS_PENDING:
+            if message is not SAVED_AS_PENDING:
                 return
         super().message_user(request, message, level, *args, **kwargs)
 
@@ -246,7 +262,9 @@ class PendingChangesAdmin:
         if waiting.count() > 1:
             self.message_user(
                 request,
-                _("Changes are published one release at a time, each with its note: this is the first."),
+                _(
+                    "Changes are published one release at a time, each with its note: this is the first."
+                ),
                 messages.WARNING,
             )
         return HttpResponseRedirect(reverse("admin:releases_release_changes", args=[first.pk]))

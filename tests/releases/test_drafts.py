@@ -62,9 +62,7 @@ def live(db):
     return release
 
 
-def test_an_editors_correction_of_a_live_release_waits_and_the_form_shows_it(
-    live, editor, client
-):
+def test_an_editors_correction_of_a_live_release_waits_and_the_form_shows_it(live, editor, client):
     editors = client_for(editor)
     meeting = live.meetings.get()
     save_form(
@@ -125,7 +123,12 @@ def test_the_publisher_sees_the_comparison_and_publishes_a_major_change(
 
     response = publishers.post(
         changes_url(live),
-        {"note_ja": "英語の題名を訂正しました", "note_en": "Corrected the English title", "major": "on", "_publish": "1"},
+        {
+            "note_ja": "英語の題名を訂正しました",
+            "note_en": "Corrected the English title",
+            "major": "on",
+            "_publish": "1",
+        },
     )
     assert response.status_code == 302
     live.refresh_from_db()
@@ -158,9 +161,7 @@ def test_a_minor_change_shows_only_in_the_history(live, editor, publisher, clien
 def test_an_editor_cannot_publish_changes(live, editor):
     editors = client_for(editor)
     save_form(editors, live, title_en="Sneaky")
-    response = editors.post(
-        changes_url(live), {"note_ja": "変更", "major": "on", "_publish": "1"}
-    )
+    response = editors.post(changes_url(live), {"note_ja": "変更", "major": "on", "_publish": "1"})
     assert response.status_code == 403
     live.refresh_from_db()
     assert live.title_en == "Live title"
@@ -230,9 +231,7 @@ def test_a_scheduled_publication_of_changes_happens_at_its_moment(
     assert ReleaseUpdate.objects.get().published_by == publisher
 
 
-def test_added_rows_get_new_keys_when_published_never_another_releases_row(
-    live, editor, publisher
-):
+def test_added_rows_get_new_keys_when_published_never_another_releases_row(live, editor, publisher):
     """On SQLite a key given in a rolled-back transaction is given again: a meeting added as a
     pending change may find its key taken by another release's meeting when published."""
     official = OfficialFactory()
