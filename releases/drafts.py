@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 import reversion
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -25,7 +25,6 @@ from reversion.utils import mute_signals
 from core.history import compare_snapshots, snapshot
 
 from . import workflow
-from .signals import release_updated
 from .models import (
     Contact,
     Meeting,
@@ -37,6 +36,7 @@ from .models import (
     ReleaseUpdate,
     Section,
 )
+from .signals import release_updated
 
 # The rows saved with a release, parents before children, and how each finds its release.
 PARTS = [

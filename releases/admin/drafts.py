@@ -181,9 +181,9 @@ class PendingChangesAdmin:
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # The admin's own “… was changed successfully” would say the public sees it.
-        if getattr(request, "drafting", False) and level == messages.SUCCESS:
-            if message is not SAVED_AS_PENDING:
-                return
+        drafting = getattr(request, "drafting", False)
+        if drafting and level == messages.SUCCESS and message is not SAVED_AS_PENDING:
+            return
         super().message_user(request, message, level, *args, **kwargs)
 
     # The changes' own page: comparison, publish, schedule, discard

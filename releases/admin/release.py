@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from ..translation_status import describe, refresh_translation_status
+from .drafts import ChangesWaitingFilter, PendingChangesAdmin
 from .inlines import (
     ContactInline,
     MeetingInline,
@@ -41,7 +42,6 @@ from .inlines import (
     ReleaseAgreementInline,
     SectionInline,
 )
-from .drafts import ChangesWaitingFilter, PendingChangesAdmin
 from .preview import ReleasePreviewView
 from .translation import TranslationFilter, TranslationQueueView, gap_rows, mark_english_checked
 

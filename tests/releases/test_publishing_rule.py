@@ -5,11 +5,9 @@ import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from reversion.admin import VersionAdmin
-from reversion.models import Revision, Version
+from reversion.models import Version
 
-from core.history import comment_text
 from releases import drafts
 from releases.models import Meeting, Release
 from tests.admin_forms import errors, form_data
