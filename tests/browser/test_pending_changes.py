@@ -22,8 +22,8 @@ def test_an_editors_correction_waits_for_the_publisher_and_the_public_sees_the_n
     page,
     browser,
     live_server,
-    staff,
-    screenshot_dir,  # noqa: F811
+    staff,  # noqa: F811 (the fixture)
+    screenshot_dir,
 ):
     base = live_server.url
     release = ReleaseFactory(
