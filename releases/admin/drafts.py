@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -201,7 +201,7 @@ class PendingChangesAdmin:
     def changes_view(self, request, object_id):
         object_id = unquote(object_id)
         if not (object_id.isascii() and object_id.isdigit()):
-            raise PermissionDenied
+            raise Http404
         release = get_object_or_404(Release, pk=object_id)
         if not self.has_change_permission(request, release):
             raise PermissionDenied

@@ -316,3 +316,17 @@ def test_unpublishing_makes_waiting_changes_the_drafts_content(live, editor, pub
     live.refresh_from_db()
     assert (live.status, live.title_en) == (Release.Status.DRAFT, "Pending title")
     assert not PendingChange.objects.exists()
+
+
+def test_the_changes_page_answers_bad_addresses_with_404_and_strangers_with_a_login(
+    live, editor, client
+):
+    editors = client_for(editor)
+    bad = reverse("admin:releases_release_changes", args=["x1"])
+    assert editors.get(bad).status_code == 404
+    assert (
+        editors.get(reverse("admin:releases_release_changes", args=["999999"])).status_code == 404
+    )
+    assert client.get(changes_url(live)).status_code == 302  # to the login page
+    # Nothing waiting: back to the form, saying so.
+    assert editors.get(changes_url(live)).status_code == 302
