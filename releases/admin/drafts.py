@@ -121,7 +121,9 @@ class PendingChangesAdmin:
             else nullcontext()
         )
         try:
-            with transaction.atomic(), muted:
+            # Not a version in the history: the admin's own revision (around this view, for
+            # change_view) would save the rows of this rolled-back save after the rollback.
+            with transaction.atomic(), muted, reversion.create_revision(manage_manually=True):
                 base_version = Release.objects.values_list("version", flat=True).get(pk=release.pk)
                 live = drafts.serialize(release) if request.method == "POST" else None
                 if change is not None:
