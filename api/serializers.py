@@ -258,6 +258,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
     web_url = WebUrlField()
     issuer = OrganizationSerializer(read_only=True)
     countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # What the public saw change last: the publication or the last major update (a minor
+    # correction, a typo, does not count).
+    updated_at = serializers.DateTimeField(source="last_modified", read_only=True)
 
     class Meta:
         model = Release
@@ -268,6 +271,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
             *both("title", "subtitle", "lead"),
             "published_at",
             "updated_at",
+            "last_major_update",
             "issuer",
             *both("department"),
             "countries",

@@ -103,6 +103,24 @@ def changed_fields(old_version, new_version):
     return [c.label for c in _field_changes(model, old_version.field_dict, new_version.field_dict)]
 
 
+@dataclass
+class Snapshot:
+    """One row as a version of it holds it: a reversion Version, or a row of pending changes."""
+
+    content_type_id: int
+    object_id: str
+    object_repr: str
+    field_dict: dict
+
+
+def snapshot(row, m2m=None):
+    """A Snapshot of a model instance (as loaded or deserialized; `m2m`: its many-to-many pks)."""
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+    values.update(m2m or {})
+    content_type = ContentType.objects.get_for_model(type(row))
+    return Snapshot(content_type.pk, str(row.pk), str(row), values)
+
+
 def _related_versions(version):
     return {
         (v.content_type_id, v.object_id): v
@@ -112,16 +130,23 @@ def _related_versions(version):
 
 def compare(old_version, new_version):
     """The differences from `old_version` to `new_version` of one object, main object first."""
-    model = model_of(new_version)
+    return compare_snapshots(
+        old_version, _related_versions(old_version), new_version, _related_versions(new_version)
+    )
+
+
+def compare_snapshots(old, old_related, new, new_related):
+    """The differences from `old` to `new` (Versions or Snapshots of one object) and between
+    the rows saved with each (dicts by (content type id, object id)), main object first."""
+    model = ContentType.objects.get_for_id(new.content_type_id).model_class()
     diffs = [
         ObjectDiff(
             str(model._meta.verbose_name),
-            new_version.object_repr,
+            new.object_repr,
             "changed",
-            _field_changes(model, old_version.field_dict, new_version.field_dict),
+            _field_changes(model, old.field_dict, new.field_dict),
         )
     ]
-    old_related, new_related = _related_versions(old_version), _related_versions(new_version)
     for key in sorted(old_related.keys() | new_related.keys(), key=lambda k: (k[0], int(k[1]))):
         before, after = old_related.get(key), new_related.get(key)
         some = after or before

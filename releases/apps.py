@@ -9,7 +9,8 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from core.signals import watch
 
-        from . import checks, signals  # noqa: F401 (checks registers the system checks)
+        # checks registers the system checks, drafts its receiver of release_unpublished.
+        from . import checks, drafts, signals  # noqa: F401
         from .models import Release
 
         signals.connect()

@@ -221,3 +221,36 @@ class AttachmentForm(VersionLockForm):
             self.instance.size = document.size
             self.instance.pages = document.pages
         return cleaned
+
+
+class PublishChangesForm(forms.Form):
+    """What a publisher says when publishing changes to a live release (releases.drafts)."""
+
+    note_ja = forms.CharField(
+        label=_("What changed (Japanese)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required. For a major change, the public page shows it with the date."),
+    )
+    note_en = forms.CharField(
+        label=_("What changed (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Left empty, English pages show the Japanese note."),
+    )
+    major = forms.BooleanField(
+        label=_("Major change"),
+        required=False,
+        help_text=_(
+            "A correction readers should know of: shown on the release's page, in its date of "
+            "last update, and sent to subscribers who asked for updates. A minor change (a typo) "
+            "shows only in the history."
+        ),
+    )
+    publish_at = forms.SplitDateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=DateTimeInputs(),
+        help_text=_(
+            "For “Schedule”: a future moment, when the changes become public by themselves."
+        ),
+    )

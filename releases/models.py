@@ -24,8 +24,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 
 from core.models import TranslationTracked, Versioned
@@ -387,6 +387,11 @@ class Release(TranslationTracked, Versioned):
         _("English texts out of date"), default=0, editable=False
     )
     translation_gaps = models.JSONField(default=list, blank=True, editable=False)
+    # Set by releases.drafts when a publisher publishes a major change: the page's "Updated"
+    # date, and the modification time of its feeds, sitemap, structured data and API.
+    last_major_update = models.DateTimeField(
+        _("last major update"), null=True, blank=True, editable=False
+    )
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -461,9 +466,11 @@ class Release(TranslationTracked, Versioned):
 
     @property
     def last_modified(self):
-        """When its page last changed: its last save, or its publication if that came later
-        (a scheduled release was last saved before it appeared)."""
-        return max(self.updated_at, self.published_at or self.updated_at)
+        """When its page last changed for the public: its publication, its withdrawal or its
+        last major update, whichever came last. Corrections published as minor changes (a
+        typo) do not count; a release never published counts its last save."""
+        moments = [self.published_at, self.withdrawn_at, self.last_major_update]
+        return max((m for m in moments if m), default=self.updated_at)
 
 
 class Section(TranslationTracked, Versioned):
@@ -908,6 +915,103 @@ class Attachment(TranslationTracked, Versioned):
         """The file name a visitor's browser saves it under: the release's address, the
         document's place and its format (the title may hold any character)."""
         return f"{self.release.slug}-{self.order or self.pk}.{self.format}"
+
+
+class PendingChange(models.Model):
+    """Changes staff saved to a live release (published, scheduled or withdrawn), waiting for a
+    publisher (releases.drafts): the release and the rows saved with it, serialized as Django's
+    serializer writes them, while the tables keep what the public sees."""
+
+    release = models.OneToOneField(
+        Release,
+        verbose_name=_("release"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pending_change",
+    )
+    content = models.JSONField(editable=False)
+    # The release's `version` in the tables when `content` was saved.
+    base_version = models.PositiveIntegerField(editable=False)
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now, editable=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    # A publication planned by a publisher, with its note (a django-tasks task runs it).
+    publish_at = models.DateTimeField(_("to be published at"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    note_ja = models.TextField(_("change note (Japanese)"), blank=True)
+    note_en = models.TextField(_("change note (English)"), blank=True)
+    major = models.BooleanField(_("major change"), default=False)
+
+    class Meta:
+        verbose_name = _("changes waiting for a publisher")
+        verbose_name_plural = _("changes waiting for a publisher")
+        indexes = [models.Index(fields=["publish_at"], name="pending_publish_at_idx")]
+
+    def __str__(self):
+        return str(self.release)
+
+
+class ReleaseUpdateQuerySet(models.QuerySet):
+    def major(self):
+        return self.filter(major=True)
+
+
+class ReleaseUpdate(models.Model):
+    """A published change to a live release, with its note: major ones are listed on the
+    release's page; every one is in the history."""
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="updates"
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    note_ja = models.TextField(_("change note (Japanese)"))
+    note_en = models.TextField(_("change note (English)"), blank=True)
+    major = models.BooleanField(_("major change"), default=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    objects = ReleaseUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("published change")
+        verbose_name_plural = _("published changes")
+
+    def __str__(self):
+        return self.note
+
+    @property
+    def note(self):
+        """The note in the language of the page; English falls back to Japanese."""
+        if get_language() == "en" and self.note_en:
+            return self.note_en
+        return self.note_ja
 
 
 class ArchiveCountQuerySet(models.QuerySet):

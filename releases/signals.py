@@ -33,6 +33,7 @@ from .models import (
     Contact,
     Meeting,
     MeetingParticipant,
+    PendingChange,
     Photo,
     Release,
     ReleaseAgreement,
@@ -49,6 +50,11 @@ logger = logging.getLogger(__name__)
 release_published = Signal()
 # A release will become public at release.published_at, a future moment (argument: release).
 release_scheduled = Signal()
+# Changes to a live release were published (arguments: release, update, a ReleaseUpdate).
+release_updated = Signal()
+# Sent with `release` when a live release goes back to draft (releases.workflow.unpublish), in
+# its transaction: changes waiting for a publisher become the draft's content (releases.drafts).
+release_unpublished = Signal()
 
 
 class _PendingRefresh:
@@ -167,6 +173,8 @@ FOLLOWED = (
     Contact,
     ReleaseAgreement,
     Release.countries.through,
+    # Changes waiting for a publisher: nothing the public sees.
+    PendingChange,
 )
 
 

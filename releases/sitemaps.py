@@ -94,7 +94,7 @@ class ListSitemap(BilingualSitemap):
 
 class ReleaseSitemap(BilingualSitemap):
     def items(self):
-        fields = ("slug", "published_at", "updated_at")
+        fields = ("slug", "published_at", "updated_at", "withdrawn_at", "last_major_update")
         return Release.objects.published().only(*fields).order_by("-published_at", "-id")
 
     def lastmod(self, release):
@@ -102,7 +102,7 @@ class ReleaseSitemap(BilingualSitemap):
 
     def get_latest_lastmod(self):
         found = Release.objects.published().aggregate(
-            changed=Max("updated_at"), published=Max("published_at")
+            changed=Max("last_major_update"), published=Max("published_at")
         )
         return _latest(found["changed"], found["published"])
 

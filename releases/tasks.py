@@ -1,4 +1,5 @@
-"""Tasks the worker runs (`manage.py db_worker`): django-tasks with its database backend."""
+"""Tasks the worker runs (`manage.py db_worker`): django-tasks with its database backend, whose
+queue is a table, so a planned task survives a restart."""
 
 import logging
 

@@ -130,6 +130,8 @@ class ReleaseDetailView(DetailView):
             topical_events=TopicalEvent.objects.filter(
                 Q(releases=release) | Q(meetings__release=release)
             ).distinct(),
+            # Only a release with a major update asks for its updates.
+            updates=list(release.updates.major()) if release.last_major_update else [],
             **kwargs,
         )
 

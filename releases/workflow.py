@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Release
-from .signals import release_published, release_scheduled
+from .signals import release_published, release_scheduled, release_unpublished
 
 PUBLISH_PERMISSION = "releases.publish_release"
 
@@ -200,6 +200,8 @@ def unpublish(release, user):
     fresh.published_by = None
     fresh.withdrawn_at = None
     fresh.save(update_fields=["status", "published_at", "published_by", "withdrawn_at"])
+    # A draft is edited in place: changes that waited for a publisher become its content.
+    release_unpublished.send(sender=Release, release=fresh)
     return _apply(release, fresh)
 
 

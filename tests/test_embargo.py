@@ -243,3 +243,91 @@ def test_api_details_are_404_until_public(client, world, time_machine, state, ki
     at_moment(time_machine, world, moment)
     response = client.get(address)
     assert response.status_code == (200 if is_public(state, moment) else 404)
+
+
+# Changes to a live release wait for a publisher (releases.drafts): until then, no surface shows
+# them, whatever the release's state, in either language, before or after the scheduled moment.
+
+PENDING = "PENDINGX"
+
+
+@pytest.fixture
+def pending_world(world, editor, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.admin_forms import errors, form_data
+    from tests.factories import jpeg_bytes
+
+    editors = Client()
+    editors.force_login(editor)
+    for state in ("scheduled", "published", "withdrawn"):
+        release = Release.objects.get(slug=f"emb-{state}")
+        address = reverse("admin:releases_release_change", args=[release.pk])
+        data = form_data(editors.get(address), "release_form")
+        data.update(
+            {
+                "title_ja": f"{PENDING} title ja",
+                "title_en": f"{PENDING} title en",
+                "lead_ja": f"{PENDING} lead",
+                "meetings-0-summary_ja": f"{PENDING} summary",
+                "meetings-0-summary_en": f"{PENDING} summary",
+                "sections-0-body_ja": f"<p>{PENDING} body</p>",
+                "photos-0-image": SimpleUploadedFile(
+                    "new.jpg", jpeg_bytes(), content_type="image/jpeg"
+                ),
+                "photos-0-caption_ja": f"{PENDING} caption",
+                "photos-0-order": "0",
+                "photos-0-meeting_position": "0",
+                "photos-TOTAL_FORMS": "1",
+            }
+        )
+        response = editors.post(address, data)
+        assert response.status_code == 302, errors(response)
+        assert release.pending_change.content
+    return world
+
+
+def pending_photo_names():
+    from releases.models import PendingChange
+
+    return [
+        row["fields"]["image"]
+        for change in PendingChange.objects.all()
+        for row in change.content
+        if row["model"] == "releases.photo"
+    ]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_changes_waiting_for_a_publisher_appear_on_no_public_surface(
+    client, pending_world, time_machine, lang, moment
+):
+    at_moment(time_machine, pending_world, moment)
+    addresses = [
+        url(name, lang, *args, query=q[0] if q else "") for name, args, *q in LISTING_PAGES.values()
+    ]
+    addresses += [url("releases:detail", lang, f"emb-{state}") for state in STATES]
+    addresses += [url("feeds:rss", lang), url("feeds:atom", lang), url("releases:calendar", lang)]
+    addresses += [reverse("api:release-detail", args=[f"emb-{state}"]) for state in STATES]
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code in (200, 404), address
+        assert PENDING not in response.content.decode(), address
+    # A search for the pending text finds nothing (the page repeats the words searched).
+    found = client.get(url("releases:list", lang, query=f"?q={PENDING}")).content.decode()
+    assert "/releases/emb-" not in found
+    for address in MACHINE_URLS.values():
+        assert PENDING not in fetch_with_sitemap_sections(client, address, lang), address
+    # The new photo's file was stored, but nobody outside the staff can fetch it.
+    names = pending_photo_names()
+    assert len(names) == 3
+    for name in names:
+        assert client.get(settings_media_url() + name).status_code == 404
+
+
+def settings_media_url():
+    from django.conf import settings
+
+    return settings.MEDIA_URL

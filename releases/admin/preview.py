@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from core.translations import MISSING
 
-from .. import workflow
-from ..models import Release
+from .. import drafts, workflow
+from ..models import PendingChange, Release
 from ..translation_status import release_gaps
 from ..views import ReleaseDetailView
 from .translation import gap_urls
@@ -35,11 +35,24 @@ class ReleasePreviewView(ReleaseDetailView):
         language = language if language in LANGUAGES else LANGUAGES[0]
         with translation.override(language):
             request.LANGUAGE_CODE = language
-            response = super().dispatch(request, *args, **kwargs)
-            response.render()
+            change = self._pending_change(request, kwargs["object_id"])
+            if change is not None:
+                # The changes waiting for a publisher, as the page would show them once published.
+                with drafts.rolled_back():
+                    drafts.apply(change)
+                    response = super().dispatch(request, *args, **kwargs)
+                    response.render()
+            else:
+                response = super().dispatch(request, *args, **kwargs)
+                response.render()
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def _pending_change(self, request, object_id):
+        if "changes" not in request.GET or not (object_id.isascii() and object_id.isdigit()):
+            return None
+        return PendingChange.objects.filter(release_id=object_id).first()
 
     def get_queryset(self):
         return Release.objects.with_details()

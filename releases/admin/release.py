@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..services import add_new_official, set_meeting_officials, sync_release_countries
 from ..translation_status import describe, refresh_translation_status
+from .drafts import ChangesWaitingFilter, PendingChangesAdmin
 from .event import TopicalEventInline
 from .inlines import (
     AttachmentInline,
@@ -55,7 +56,7 @@ WITHDRAWAL_KEYS = {"withdrawal_reason", "withdrawal_reason_ja", "withdrawal_reas
 
 
 @admin.register(Release)
-class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
+class ReleaseAdmin(PendingChangesAdmin, LockedVersionAdmin, BilingualAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title",
@@ -63,9 +64,11 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         "published_at",
         "country_codes",
         "translation_state",
+        "changes_waiting",
     ]
     list_filter = [
         "status",
+        ChangesWaitingFilter,
         TranslationFilter,
         "published_at",
         ("countries", admin.RelatedOnlyFieldListFilter),
@@ -84,7 +87,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
         ContactInline,
         TopicalEventInline,
     ]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "review_changes"]
     change_form_template = "admin/releases/release/change_form.html"
     change_list_template = "admin/releases/release/change_list.html"
 
@@ -290,7 +293,15 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = form.workflow_action
-        if action == workflow.PUBLISH:
+        if action and getattr(request, "drafting", False):
+            # A live release's edit is rolled back into its pending change (admin/drafts.py);
+            # the step is taken on the live release after that.
+            data = form.cleaned_data
+            reason_ja = data.get("withdrawal_reason_ja", obj.withdrawal_reason_ja) or ""
+            reason_en = data.get("withdrawal_reason_en", obj.withdrawal_reason_en) or ""
+            step = (action, data.get("schedule_at"), reason_ja, reason_en)
+            request.publication_steps.append(step)
+        elif action == workflow.PUBLISH:
             workflow.publish(obj, request.user)
         elif action == workflow.SCHEDULE:
             workflow.schedule(obj, request.user, form.cleaned_data["schedule_at"])
@@ -329,7 +340,7 @@ class ReleaseAdmin(LockedVersionAdmin, BilingualAdmin):
 
     def _workflow_response(self, request, obj):
         action = self._workflow_action(request)
-        if not action:
+        if not action or getattr(request, "drafting", False):
             return None
         self.message_user(
             request, workflow.DONE_MESSAGES[action] % {"at": self._when(obj)}, messages.SUCCESS

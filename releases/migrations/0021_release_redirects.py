@@ -35,7 +35,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0018_verbose_names_of_release_and_meeting_links'),
+        ('releases', '0019_pending_changes_and_updates'),
         ('core', '0002_reviews_of_shared_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

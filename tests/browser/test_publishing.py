@@ -1,5 +1,6 @@
 """In Chromium: an editor drafts a release and cannot publish it; a publisher schedules it; it
-appears at its time; an edit is made and then restored from history."""
+appears at its time; an edit is made, published, and then restored from history (each a
+change that waits for a publisher)."""
 
 import datetime
 import importlib
@@ -61,6 +62,13 @@ def log_in(page, base, username):
     page.fill("#id_password", f"pw-{username}-9")
     page.click("input[type=submit]")
     page.wait_for_url(f"{base}/admin/")
+
+
+def publish_changes(page, base, release, note):
+    page.goto(f"{base}/admin/releases/release/{release.pk}/changes/")
+    page.fill("#id_note_ja", note)
+    page.click("input[name=_publish]")
+    expect(page.locator(".messagelist .success")).to_contain_text("変更を公開しました")
 
 
 def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_restored(
@@ -131,11 +139,12 @@ def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_res
     expect(page.locator("h1")).to_contain_text("カザフスタンとの対話")
     page.screenshot(path=screenshot_dir / "publishing-5-public-on-time.png")
 
-    # An edit is made, then undone from the history.
+    # An edit is made (it waits for a publisher, who publishes it), then undone from history.
     publisher.goto(f"{base}/admin/releases/release/{release.pk}/change/")
     fill_in(publisher, "id_title", "ja", "誤って変えた題名")
     publisher.click("input[name=_continue]")
     expect(publisher.locator(".messagelist .success")).to_be_visible()
+    publish_changes(publisher, base, release, "題名を変更")
     assert Release.objects.get(pk=release.pk).title_ja == "誤って変えた題名"
 
     publisher.goto(f"{base}/admin/releases/release/{release.pk}/history/")
@@ -147,6 +156,9 @@ def test_editor_drafts_publisher_schedules_it_appears_on_time_and_an_edit_is_res
     publisher.screenshot(path=screenshot_dir / "publishing-8-restore.png")
     publisher.click("input[name=_save]")
     expect(publisher.locator(".messagelist .success")).to_be_visible()
+    # A restore of a live release waits for a publisher too.
+    assert Release.objects.get(pk=release.pk).title_ja == "誤って変えた題名"
+    publish_changes(publisher, base, release, "題名を元に戻しました")
 
     restored = Release.objects.get(pk=release.pk)
     assert restored.title_ja == "カザフスタンとの対話"

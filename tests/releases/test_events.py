@@ -12,6 +12,7 @@ from icalendar import Calendar
 from reversion.models import Version
 
 from alerts.services import matching, read_filters
+from releases import drafts
 from releases.models import Release, TopicalEvent
 from tests.admin_forms import errors, form_data
 from tests.factories import (
@@ -222,7 +223,7 @@ def test_event_ending_before_it_starts_is_a_form_error(staff_client):
     assert any("終了日" in error or "end" in error for error in errors(response))
 
 
-def test_the_release_form_attaches_an_event(staff_client, summit):
+def test_the_release_form_attaches_an_event(staff_client, publisher, summit):
     release = ReleaseFactory(slug="new-release", title_ja="新規")
     change = reverse("admin:releases_release_change", args=[release.pk])
     data = form_data(staff_client.get(change), "release_form")
@@ -231,9 +232,12 @@ def test_the_release_form_attaches_an_event(staff_client, summit):
     data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-topicalevent": str(summit.pk)})
     response = staff_client.post(change, data)
     assert response.status_code == 302, errors(response)
+    # The release is live: the new link waits with the other changes for a publisher, and the
+    # form shows it meanwhile.
+    assert list(release.topical_events.all()) == []
+    assert summit.name in staff_client.get(change).content.decode()
+    drafts.publish(release, publisher, note_ja="特集に追加")
     assert list(release.topical_events.all()) == [summit]
-    page = staff_client.get(change).content.decode()
-    assert summit.name in page
 
 
 @pytest.mark.django_db(transaction=True)

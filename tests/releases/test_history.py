@@ -27,8 +27,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def release():
+    # A draft: edits to a live release wait for a publisher (tests/releases/test_drafts.py).
     release = ReleaseFactory(
-        title_ja="元の題名", title_en="Original title", lead_en="Original lead"
+        title_ja="元の題名",
+        title_en="Original title",
+        lead_en="Original lead",
+        status=Release.Status.DRAFT,
+        published_at=None,
     )
     SectionFactory(
         release=release, heading_ja="第一節", body_ja="<p>元の本文</p>", body_en="<p>Body</p>"

@@ -27,6 +27,9 @@ from tests.factories import (
     country,
 )
 
+# Drafts: the edits of a live release wait for a publisher (tests/releases/test_drafts.py).
+DRAFT = {"status": Release.Status.DRAFT, "published_at": None}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,7 +53,7 @@ CASES = [
     (
         "releases_release",
         "release_form",
-        lambda: ReleaseFactory(title_ja="元の題名"),
+        lambda: ReleaseFactory(title_ja="元の題名", **DRAFT),
         "title_ja",
         Release,
     ),
@@ -71,7 +74,7 @@ CASES = [
     (
         "releases_meeting",
         "meeting_form",
-        lambda: MeetingFactory(title_ja="元の会談"),
+        lambda: MeetingFactory(title_ja="元の会談", release=ReleaseFactory(**DRAFT)),
         "title_ja",
         Meeting,
     ),
@@ -121,7 +124,7 @@ def test_saves_one_after_another_succeed(staff_client, name, form_id, make, fiel
 
 
 def test_a_form_without_the_version_is_refused(staff_client):
-    release = ReleaseFactory(title_ja="元の題名")
+    release = ReleaseFactory(title_ja="元の題名", **DRAFT)
     url = reverse("admin:releases_release_change", args=[release.pk])
     data = form_data(staff_client.get(url), "release_form")
     del data["lock_version"]
@@ -135,7 +138,7 @@ def test_a_form_without_the_version_is_refused(staff_client):
 def test_a_change_to_an_inline_only_bumps_the_version_and_counts_as_a_change(
     staff_client, other_client
 ):
-    release = ReleaseFactory()
+    release = ReleaseFactory(**DRAFT)
     SectionFactory(release=release, body_ja="<p>元の本文</p>")
     url = reverse("admin:releases_release_change", args=[release.pk])
     mine = form_data(staff_client.get(url), "release_form")
@@ -239,6 +242,7 @@ def test_an_inline_row_a_colleague_saved_since_the_page_opened_is_refused(
 ):
     form_id, prefix, factory, parent_name, field = INLINE_CASES[case]
     row = factory()
+    Release.objects.update(**DRAFT)
     url = change_url(getattr(row, parent_name))
     mine = form_data(staff_client.get(url), form_id)
     mine_value, theirs_value = new_values(field)
@@ -261,6 +265,7 @@ def test_an_inline_row_a_colleague_saved_since_the_page_opened_is_refused(
 def test_deleting_a_row_a_colleague_changed_since_is_refused(staff_client, colleague, case):
     form_id, prefix, factory, parent_name, field = INLINE_CASES[case]
     row = factory()
+    Release.objects.update(**DRAFT)
     url = change_url(getattr(row, parent_name))
     mine = form_data(staff_client.get(url), form_id)
     saved_by_colleague(colleague, row, field, "同僚の変更")
@@ -284,7 +289,7 @@ def test_editing_a_row_a_colleague_deleted_since_is_refused_with_a_message(staff
 
 
 def test_rows_nobody_touched_since_save_with_the_form(staff_client):
-    release = ReleaseFactory()
+    release = ReleaseFactory(**DRAFT)
     for factory in (SectionFactory, MeetingFactory, PhotoFactory, ContactFactory):
         factory(release=release)
     ReleaseAgreementFactory(release=release)
@@ -301,7 +306,7 @@ def test_rows_nobody_touched_since_save_with_the_form(staff_client):
 def test_a_release_form_opened_before_a_colleague_saved_a_meeting_on_its_page_is_refused(
     staff_client, other_client
 ):
-    release = ReleaseFactory(title_ja="元の題名")
+    release = ReleaseFactory(title_ja="元の題名", **DRAFT)
     meeting = MeetingFactory(release=release, title_ja="元の会談", place_ja="アスタナ")
     MeetingParticipantFactory(meeting=meeting)
     release_url, meeting_url = change_url(release), change_url(meeting)
@@ -329,7 +334,7 @@ def test_a_release_form_opened_before_a_colleague_saved_a_meeting_on_its_page_is
 
 
 def test_the_refusal_speaks_the_language_of_the_page(staff_client, other_client):
-    meeting = MeetingFactory(title_ja="元の会談")
+    meeting = MeetingFactory(title_ja="元の会談", release=ReleaseFactory(**DRAFT))
     url = change_url(meeting.release)
     entered_in_admin(staff_client, meeting.release)
     mine = form_data(staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en"), "release_form")

@@ -5,11 +5,10 @@ import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from reversion.admin import VersionAdmin
-from reversion.models import Revision, Version
+from reversion.models import Version
 
-from core.history import comment_text
+from releases import drafts
 from releases.models import Meeting, Release
 from tests.admin_forms import errors, form_data
 from tests.factories import (
@@ -77,8 +76,9 @@ def post_page(client, url, form_id, extra=None):
 
 @pytest.fixture
 def story(editor, publisher):
-    """A release written by an editor, published by a publisher, edited again while public,
-    its meeting, agreement and official changed on their own pages, then withdrawn."""
+    """A release written by an editor, published by a publisher, edited again while public
+    (its meeting too) and those changes published, its agreement and official changed on their
+    own pages, then withdrawn."""
     editors, publishers = client_for(editor), client_for(publisher)
     release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None, title_ja="下書き")
     meeting = MeetingFactory(release=release, title_ja="下書きの会談")
@@ -95,8 +95,14 @@ def story(editor, publisher):
 
     save(editors, page, "release_form", title_ja="編集者の下書き")
     save(publishers, page, "release_form", _publish="1")
+    # While public, edits (the release's own form is where its meetings change) wait for a
+    # publisher, who publishes them with a note.
     save(editors, page, "release_form", title_ja="公開中に直した題名")
-    save(editors, url_of(Meeting, "change", meeting.pk), "meeting_form", title_ja="会談")
+    save(editors, page, "release_form", **{"meetings-0-title_ja": "会談"})
+    published = publishers.post(
+        url_of(Release, "changes", release.pk), {"note_ja": "題名を訂正", "_publish": "1"}
+    )
+    assert published.status_code == 302
     agreement = release.agreements.get()
     save(editors, url_of(type(agreement), "change", agreement.pk), "agreement_form")
     official = participant.official
@@ -139,6 +145,8 @@ def walked_objects(model):
 def test_an_editor_changes_no_publication_through_any_admin_page_history_or_action(story, editor):
     editors = client_for(editor)
     before = {r.pk: publication(r) for r in Release.objects.all()}
+    # The content the public sees, too: an editor's edits of a live release only wait.
+    live_content = drafts.serialize(story)
     walked = []
     for model, model_admin in list(admin.site._registry.items()):
         form_id = f"{model._meta.model_name}_form"
@@ -164,16 +172,17 @@ def test_an_editor_changes_no_publication_through_any_admin_page_history_or_acti
                 {"action": action, "_selected_action": ids, "post": "yes"},
             )
         assert_publication_unchanged(before, editor)
-    # The walk did restore things: every versioned admin's history was offered and used.
+    assert drafts.same_content(drafts.serialize(story), live_content)
+    # The walk did restore things: every versioned admin's history was offered and used (a
+    # live release's meetings are restored from the release's own history, as a pending change).
     assert {m for m, status in walked if status == 302} >= {
         Release,
-        Meeting,
         type(story.agreements.get()),
         type(story.meetings.get().participants.get()),
     }
 
 
-def test_restoring_a_meeting_version_saved_with_the_public_release_keeps_it_withdrawn(
+def test_restoring_a_version_saved_while_public_keeps_it_withdrawn_and_waits_for_a_publisher(
     story, editor, publisher
 ):
     meeting = story.meetings.get()
@@ -181,45 +190,42 @@ def test_restoring_a_meeting_version_saved_with_the_public_release_keeps_it_with
     # The meeting's versions include those saved with the release while it was public.
     while_public = next(
         v
-        for v in Version.objects.get_for_object(meeting)
+        for v in Version.objects.get_for_object(meeting).order_by("pk")
         if v.revision.version_set.filter(
             content_type__model="release", serialized_data__contains='"published"'
         ).exists()
     )
     editors = client_for(editor)
+    # Not from the meeting's own page: a live release's meetings change on its form.
     response = post_page(
         editors, url_of(Meeting, "revision", meeting.pk, while_public.pk), "meeting_form"
+    )
+    assert response is None or response.status_code == 403
+    # From the release's history, the restore is an edit like any other: it waits.
+    release_version = while_public.revision.version_set.get(content_type__model="release")
+    response = post_page(
+        editors, url_of(Release, "revision", story.pk, release_version.pk), "release_form"
     )
     assert response.status_code == 302, errors(response)
 
     assert publication(story) == before
     story.refresh_from_db()
-    assert story.title_ja == "公開中に直した題名"  # the content did come back
     assert story.published_by == publisher
-    # History: the restore is the editor's act, and the release's new version says withdrawn.
-    revision = Revision.objects.order_by("-pk").first()
-    assert revision.user == editor
-    assert f"版 {while_public.pk} に戻しました" in comment_text(revision)
-    with translation.override("en"):
-        assert f"Reverted to version {while_public.pk}" in comment_text(revision)
-    newest = Version.objects.get_for_object(story).first()
-    assert newest.revision == revision
-    assert newest.field_dict["status"] == Release.Status.WITHDRAWN
-    assert newest.field_dict["published_by_id"] == publisher.pk
+    assert story.pending_change.saved_by == editor
+    assert story.title_ja == "公開中に直した題名"
+    assert story.pending_change.content[0]["fields"]["title_ja"] == "編集者の下書き"
 
 
-def test_recovering_a_deleted_meeting_from_any_of_its_versions_keeps_the_release_withdrawn(
-    story, editor
-):
+def test_a_deleted_meeting_of_a_live_release_is_not_recovered_from_its_own_page(story, editor):
     meeting = story.meetings.get()
     version_ids = list(Version.objects.get_for_object(meeting).values_list("pk", flat=True))
     before = publication(story)
     editors = client_for(editor)
+    Meeting.objects.filter(pk=meeting.pk).delete()
     for version_id in version_ids:
-        Meeting.objects.filter(pk=meeting.pk).delete()
         response = post_page(editors, url_of(Meeting, "recover", version_id), "meeting_form")
-        assert response.status_code == 302, errors(response)
-        assert Meeting.objects.filter(pk=meeting.pk).exists()
+        assert response is None or response.status_code == 403
+        assert not Meeting.objects.filter(pk=meeting.pk).exists()
         assert publication(story) == before
 
 

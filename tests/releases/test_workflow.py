@@ -199,11 +199,13 @@ def test_editor_cannot_change_publication_of_a_published_release(editor_client):
     response = editor_client.post(change_url(release), data)
     assert response.status_code == 200
     release.refresh_from_db()
+    # The correction waits for a publisher (releases.drafts); the publication is untouched.
     assert (release.status, release.published_at, release.title_ja) == (
         "published",
         published_at,
-        "訂正した題名",
+        "公開済み",
     )
+    assert release.pending_change.content[0]["fields"]["title_ja"] == "訂正した題名"
 
 
 def test_editor_has_no_publish_actions_and_a_crafted_action_is_refused(editor_client, draft):
