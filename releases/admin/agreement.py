@@ -1,15 +1,17 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import LockedInline, LockedVersionAdmin
 from core.bilingual import BilingualAdmin
-from core.locking import VersionLockForm
+from core.locking import VersionLockForm, VersionLockFormSet
 from core.slugs import slug_words, unique_slug
 from people.models import Country, Official, Organization
 
+from .. import drafts
 from ..models import (
     Agreement,
     ReleaseAgreement,
@@ -47,8 +49,33 @@ class AgreementForm(VersionLockForm):
         return cleaned
 
 
+class AgreementReleaseFormSet(VersionLockFormSet):
+    """A live release's links to agreements are part of its content, which changes on its own
+    form and waits there for a publisher (releases.drafts): here only a draft's are changed."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not (form.has_changed() or self.deleting(form)):
+                continue
+            releases = [getattr(form, "cleaned_data", {}).get("release")]
+            if form.instance.pk is not None:
+                releases.append(form.instance.release)
+            live = next((r for r in releases if r is not None and drafts.is_live(r)), None)
+            if live is not None:
+                raise ValidationError(
+                    _(
+                        "“%(release)s” is public: link or unlink its agreements on the release's "
+                        "own page, where changes wait for a publisher."
+                    )
+                    % {"release": live},
+                    code="live_release",
+                )
+
+
 class AgreementReleaseInline(LockedInline, admin.TabularInline):
     model = ReleaseAgreement
+    formset = AgreementReleaseFormSet
     extra = 0
     autocomplete_fields = ["release"]
     verbose_name = _("release that announces or mentions it")

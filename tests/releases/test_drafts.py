@@ -16,6 +16,7 @@ from tests.factories import (
     MeetingFactory,
     MeetingParticipantFactory,
     OfficialFactory,
+    ReleaseAgreementFactory,
     ReleaseFactory,
     SectionFactory,
 )
@@ -338,3 +339,45 @@ def test_a_waiting_change_is_no_version_in_the_history_until_published(live, edi
     client_for(publisher).post(changes_url(live), {"note_ja": "訂正", "_publish": "1"})
     [version] = Version.objects.get_for_object(live)
     assert version.field_dict["title_en"] == "Corrected title"
+
+
+def test_an_agreements_own_page_cannot_link_or_unlink_a_live_release(live, editor):
+    """A live release's agreement links are its content: they change on its own form and wait
+    for a publisher there, not at once from the agreement's page."""
+    editors = client_for(editor)
+    linked = ReleaseAgreementFactory(release=live)
+    agreement = linked.agreement
+    change = reverse("admin:releases_agreement_change", args=[agreement.pk])
+    data = form_data(editors.get(change), "agreement_form")
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+
+    unlink = editors.post(change, {**data, f"{prefix}-0-DELETE": "on"})
+    assert unlink.status_code == 200
+    assert "is public: link or unlink its agreements" in unlink.content.decode()
+    assert live.agreement_links.filter(pk=linked.pk).exists()
+
+    other_live = ReleaseFactory(slug="other-live")
+    link = editors.post(
+        change,
+        {
+            **data,
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-1-release": str(other_live.pk),
+            f"{prefix}-1-role": "mentions",
+        },
+    )
+    assert link.status_code == 200
+    assert not other_live.agreement_links.exists()
+
+    draft = ReleaseFactory(slug="a-draft", status=Release.Status.DRAFT, published_at=None)
+    done = editors.post(
+        change,
+        {
+            **data,
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-1-release": str(draft.pk),
+            f"{prefix}-1-role": "mentions",
+        },
+    )
+    assert done.status_code == 302, errors(done)
+    assert draft.agreement_links.filter(agreement=agreement).exists()
