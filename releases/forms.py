@@ -28,6 +28,11 @@ class DateTimeInputs(forms.SplitDateTimeWidget):
         return context
 
 
+# /<lang>/releases/feed/ is the feed page (releases.feeds.FeedPageView), matched before a
+# release's address: a release with this slug could never be opened.
+RESERVED_SLUGS = {"feed"}
+
+
 class ReleaseAdminForm(VersionLockForm):
     """The release form. Publication changes only through the workflow buttons, for publishers.
 
@@ -74,6 +79,12 @@ class ReleaseAdminForm(VersionLockForm):
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(
+                _("“%(slug)s” is the address of another page of the site; choose another.")
+                % {"slug": slug},
+                code="reserved",
+            )
         taken = ReleaseRedirect.objects.filter(old_slug=slug).exclude(release=self.instance.pk)
         if slug and taken.exists():
             raise ValidationError(

@@ -258,3 +258,14 @@ def test_the_old_addresses_pages_answer_in_both_languages(publisher_client, lang
         ).status_code
         == 200
     )
+
+
+def test_a_slug_that_is_another_page_of_the_site_is_refused(publisher_client, publisher):
+    release = ReleaseFactory(slug="2025-12-first")
+    workflow.unpublish(release, publisher)
+    url, data = release_form(publisher_client, release)
+    response = publisher_client.post(url, {**data, "slug": "feed"})
+    assert response.status_code == 200
+    assert "another page of the site" in " ".join(errors(response))
+    release.refresh_from_db()
+    assert release.slug == "2025-12-first"
