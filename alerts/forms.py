@@ -12,5 +12,8 @@ class SubscribeForm(forms.Form):
         initial=Subscription.Frequency.IMMEDIATE,
         widget=forms.RadioSelect,
     )
+    updates = forms.BooleanField(
+        label=_("Also send me updates (corrections) to these releases"), required=False
+    )
     # The list's query string; normalised through the list's own filters before it is kept.
     filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

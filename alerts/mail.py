@@ -1,4 +1,5 @@
-"""The messages: the confirmation request, and the alerts (one release, or a daily digest)."""
+"""The messages: the confirmation request, the alerts (one release, or a daily digest), and
+the major updates of releases."""
 
 import datetime
 import secrets
@@ -150,7 +151,47 @@ def alert_message(subscription, releases, rendered=None):
     key = (subscription.query, subscription.language, tuple(release.pk for release in releases))
     if key not in rendered:
         rendered[key] = render_alert(subscription.query, subscription.language, releases)
-    subject, text, html = rendered[key]
+    return _subscriber_message(subscription, *rendered[key])
+
+
+def render_update(query, language, release, update):
+    """(subject, text, html) of the message about the major `update` of `release` for the list
+    `query`, in `language` (an English note left empty falls back to the Japanese one), with
+    UNSUBSCRIBE_URL and MANAGE_URL for the subscriber's links."""
+    with override(language):
+        title = one_line(release.title)
+        fallback = language != "ja" and not update.note_en
+        context = {
+            "title": title,
+            "note": update.note_ja if language == "ja" or fallback else update.note_en,
+            "note_in_japanese": fallback,
+            "updated_at": update.published_at,
+            "url": absolute(release.get_absolute_url()),
+            "filters": describe(query),
+            "list_url": absolute(list_path(query)),
+            "unsubscribe_url": UNSUBSCRIBE_URL,
+            "manage_url": MANAGE_URL,
+        }
+        subject = _("Updated: %(title)s") % {"title": title}
+        text = render_to_string("alerts/email/update.txt", context)
+        html = render_to_string("alerts/email/update.html", context)
+    return subject, text, html
+
+
+def update_message(subscription, release, update, rendered=None):
+    """The major `update` of `release` for `subscription`, with the links and headers of an
+    alert. `rendered` (a dict) keeps the renderings for the next subscribers."""
+    if rendered is None:
+        rendered = {}
+    key = (subscription.query, subscription.language)
+    if key not in rendered:
+        rendered[key] = render_update(subscription.query, subscription.language, release, update)
+    return _subscriber_message(subscription, *rendered[key])
+
+
+def _subscriber_message(subscription, subject, text, html):
+    """Plain text and HTML with the subscriber's links in place of the stand-ins, one-click
+    unsubscribe (RFC 8058) and a link to manage every subscription of the address."""
     with override(subscription.language):
         unsubscribe = absolute(reverse("alerts:unsubscribe", args=[subscription.token]))
         manage = manage_url(subscription)

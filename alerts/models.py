@@ -53,6 +53,11 @@ class Subscription(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
     )
+    updates = models.BooleanField(
+        _("also send updates"),
+        default=False,
+        help_text=_("Also e-mail the major corrections published to releases of the list."),
+    )
     # Secret: the confirmation and unsubscribe links carry it.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # Names the subscription in links to manage every subscription of its address: signed and

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from releases.filters import ReleaseFilter
 from releases.grams import search_terms
-from releases.models import Release
+from releases.models import Release, ReleaseUpdate
 
 from . import limits
 from .mail import (
@@ -23,6 +23,7 @@ from .mail import (
     already_subscribed_message,
     confirmation_message,
     manage_link_message,
+    update_message,
 )
 from .models import Delivery, Subscription, new_token, normalize_address
 
@@ -40,7 +41,7 @@ def read_filters(data):
     return filterset.canonical_query(), filterset.active_filters()
 
 
-def request_subscription(*, email, query, language, frequency, client):
+def request_subscription(*, email, query, language, frequency, client, updates=False):
     """Ask `email` to confirm an alert for the list `query`. False when this client sent too
     many requests; True otherwise, also when nothing was sent (an address past its limit, or
     following too many lists), so the page tells a stranger nothing about the address."""
@@ -61,6 +62,7 @@ def request_subscription(*, email, query, language, frequency, client):
         subscription = Subscription(email=email, query=query)
     subscription.language = language
     subscription.frequency = frequency
+    subscription.updates = updates
     subscription.token = new_token()
     subscription.requested_at = timezone.now()
     subscription.save()
@@ -197,6 +199,34 @@ def send_digests():
             if due:
                 batches.append((subscription, due))
     return _send(batches)
+
+
+def send_update(update_id):
+    """Send the major update `update_id` to the confirmed subscriptions that asked for updates
+    and whose list shows its release (as it is now). Nothing if the release is no longer
+    public. Returns how many messages went out."""
+    update = ReleaseUpdate.objects.filter(pk=update_id, major=True).first()
+    if update is None:
+        return 0
+    release = Release.objects.published().with_related().filter(pk=update.release_id).first()
+    if release is None:
+        return 0
+    subscriptions = list(
+        Subscription.objects.confirmed()
+        .filter(updates=True, confirmed_at__lte=update.published_at)
+        .order_by("pk")
+    )
+    shown = shown_in(release, {subscription.query for subscription in subscriptions})
+    rendered = {}
+    messages = [
+        update_message(subscription, release, update, rendered)
+        for subscription in subscriptions
+        if subscription.query in shown
+    ]
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages)
 
 
 def _send(batches):

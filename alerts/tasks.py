@@ -47,6 +47,12 @@ def send_release_chunk(release_id, subscription_ids, attempt=1):
         raise
 
 
+@task()
+def send_update_alerts(update_id):
+    """E-mail a major update of a live release to the subscriptions that asked for updates."""
+    return services.send_update(update_id)
+
+
 def next_digest_time(now=None):
     """The next ALERTS_DIGEST_HOUR:00, local time, after `now`."""
     local = timezone.localtime(now)

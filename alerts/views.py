@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views import View
@@ -47,6 +47,7 @@ class SubscribeView(FormView):
             query=query,
             language=get_language(),
             frequency=form.cleaned_data["frequency"],
+            updates=form.cleaned_data["updates"],
             client=client_address(self.request),
         )
         if not allowed:
@@ -159,6 +160,13 @@ class ManageView(View):
             return self.expired(request, sent=True)
         if not fresh:
             return self.expired(request)
+        if request.POST.get("action") == "updates":
+            pk = request.POST.get("subscription", "")
+            if pk.isdigit():
+                Subscription.objects.for_address(subscription.email).filter(pk=pk).update(
+                    updates=request.POST.get("updates") == "on"
+                )
+            return redirect(request.path)
         services.forget_address(subscription.email)
         return render(request, "alerts/manage.html", {"email": subscription.email, "deleted": True})
 
