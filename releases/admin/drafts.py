@@ -138,6 +138,10 @@ class PendingChangesAdmin:
                 raise _RollBack(response)
         except _RollBack as rollback:
             response = rollback.response
+        finally:
+            # A save that failed on the database is tried again (core.admin.KeepsTypedWork):
+            # that try is a draft's save too, never a save to the live tables.
+            request.drafting = False
         if kept is drafts.NOTHING_WAITS:
             # Saved back to what the public sees (or a publishing step alone): nothing waits.
             drafts.discard(release, request.user)

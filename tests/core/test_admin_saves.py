@@ -12,7 +12,7 @@ from django.utils import translation
 
 from core.admin import KeepsTypedWork
 from people.models import Official, Post
-from releases.models import Meeting, Photo, Release, Section
+from releases.models import Meeting, PendingChange, Photo, Release, Section
 from tests.admin_forms import errors, form_data
 from tests.factories import OrganizationFactory, ReleaseFactory, country, jpeg_bytes
 
@@ -124,7 +124,7 @@ def test_a_release_save_that_keeps_failing_comes_back_with_everything_typed(staf
 
 
 def test_a_change_that_fails_once_is_saved_by_the_second_try_exactly_once(staff_client):
-    release = ReleaseFactory(title_ja="元の題名")
+    release = ReleaseFactory(title_ja="元の題名", status=Release.Status.DRAFT, published_at=None)
     opened_version = release.version
     url = reverse("admin:releases_release_change", args=[release.pk])
     data = form_data(staff_client.get(url), "release_form")
@@ -207,3 +207,18 @@ def test_a_save_with_a_photo_is_not_tried_twice_and_says_to_choose_the_file_agai
     assert form_data(response, "release_form")["photos-0-caption_ja"].strip() == "会談の様子"
     assert not Release.objects.exists()
     assert not Photo.objects.exists()
+
+
+def test_the_second_try_of_a_live_releases_change_still_waits_for_a_publisher(editor_client):
+    release = ReleaseFactory(title_ja="公開中の題名")
+    url = reverse("admin:releases_release_change", args=[release.pk])
+    data = form_data(editor_client.get(url), "release_form")
+    data["title_ja"] = "新しい題名"
+    response, failing = post_with_failing_writes(editor_client, url, data, times=1)
+    assert response.status_code == 302, errors(response)
+    assert failing.refused == 1
+    release.refresh_from_db()
+    assert release.title_ja == "公開中の題名"
+    assert (
+        PendingChange.objects.get(release=release).content[0]["fields"]["title_ja"] == "新しい題名"
+    )
