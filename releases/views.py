@@ -372,6 +372,8 @@ class TopicalEventDetailView(DetailView):
         agreements = Agreement.objects.public().filter(topical_events=event).with_public_releases()
         return super().get_context_data(
             story=story(releases, meetings, agreements),
+            # Each with its public releases: a country without any has no page to link to.
+            countries=ArchiveCount.objects.count_by_country(event.countries.all()),
             filters_query=f"event={event.slug}",
             **kwargs,
         )

@@ -14,7 +14,7 @@ from django.utils import translation
 from alerts.mail import manage_token
 from devdata.demo import load_demo
 from people.models import Official
-from releases.models import Agreement, Meeting, Photo, Release
+from releases.models import Agreement, Meeting, Photo, Release, TopicalEvent
 from releases.sitemaps import SITEMAPS
 from tests.admin_forms import errors, form_data
 from tests.factories import SubscriptionFactory
@@ -57,6 +57,8 @@ def site(settings):
     photo = Photo.objects.filter(release=release).first()
     return {
         "releases:detail": {"slug": release.slug},
+        "releases:pdf": {"slug": release.slug},
+        "releases:event": {"slug": TopicalEvent.objects.public().first().slug},
         "releases:agreement": {"slug": Agreement.objects.first().slug},
         "releases:country": {"code": release.countries.first().code},
         "releases:official": {"slug": Official.objects.first().slug},
@@ -102,7 +104,10 @@ EXPECTED = {
     "releases:home": (),
     "releases:list": (),
     "releases:detail": ("slug",),
+    "releases:pdf": ("slug",),
     "releases:calendar": (),
+    "releases:events": (),
+    "releases:event": ("slug",),
     "releases:agreements": (),
     "releases:agreement": ("slug",),
     "releases:countries": (),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from releases import documents
 from releases.documents import check_document
-from releases.models import Attachment
+from releases.models import Attachment, Release
 from tests.admin_forms import errors, form_data
 from tests.documents import odf_bytes, ooxml_bytes, pdf_bytes, png_bytes
 from tests.factories import ReleaseFactory
@@ -81,7 +81,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(monkeypatch):
 @pytest.mark.django_db
 class TestThroughTheAdmin:
     def post_document(self, client, data, name):
-        release = ReleaseFactory()
+        # A draft: a live release's new document waits for a publisher (releases.drafts).
+        release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
         url = reverse("admin:releases_release_change", args=[release.pk])
         form = form_data(client.get(url), "release_form")
         form.update(

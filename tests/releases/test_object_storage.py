@@ -9,6 +9,7 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from config.settings import media_storage
@@ -88,9 +90,14 @@ def test_photos_live_in_a_private_bucket_and_follow_publication(
     bucket, staff_client, s3_endpoint, django_capture_on_commit_callbacks
 ):
     public = Client()
-    release = ReleaseFactory(slug="on-s3")
+    # Uploaded while a draft (a live release's new photo waits for a publisher), then public.
+    release = ReleaseFactory(slug="on-s3", status=Release.Status.DRAFT, published_at=None)
     with django_capture_on_commit_callbacks(execute=True):
         photo = upload_through_the_admin(staff_client, release, jpeg_bytes(1200, 600))
+    Release.objects.filter(pk=release.pk).update(
+        status=Release.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=1)
+    )
+    content_changed()  # update() sends no signals (core.cache)
 
     # The original and its renditions are in the bucket, and nowhere on the local disk.
     photo.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from releases.models import Section
+from releases.models import Release, Section
 from releases.richtext import ALLOWED_TAGS, sanitize_html
 from tests.admin_forms import errors, form_data
 from tests.factories import ReleaseFactory, SectionFactory
@@ -113,7 +113,7 @@ def test_pages_without_the_editor_keep_the_strict_policy(staff_client):
 
 @pytest.mark.django_db
 def test_html_posted_through_the_admin_is_stored_sanitized(staff_client):
-    release = ReleaseFactory()
+    release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
     SectionFactory(release=release)
     url = reverse("admin:releases_release_change", args=[release.pk])
     data = form_data(staff_client.get(url), "release_form")

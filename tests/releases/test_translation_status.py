@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils.translation import override
 
-from releases.models import Meeting, Section
+from releases.models import Meeting, Release, Section
 from tests.admin_forms import form_data
 from tests.factories import (
     ContactFactory,
@@ -178,6 +178,8 @@ def test_checking_the_english_marks_it_current_and_changes_no_text(
         SectionFactory(release=translated, heading_ja="新しい節", body_ja="")
     assert status(translated) == (1, 2)
     meeting_version = Meeting.objects.get(pk=meeting.pk).version
+    # A draft, whose edits are saved at once (a live release's wait for a publisher).
+    Release.objects.filter(pk=translated.pk).update(status=Release.Status.DRAFT, published_at=None)
     url = reverse("admin:releases_release_change", args=[translated.pk])
     data = form_data(staff_client.get(url), "release_form")
     data["english_checked"] = "on"

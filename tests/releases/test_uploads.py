@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image, ImageFile
 
-from releases.models import Photo
+from releases.models import Photo, Release
 from releases.uploads import MAX_BYTES, clean_image
 from tests.admin_forms import errors, form_data
 from tests.factories import ReleaseFactory, jpeg_bytes
@@ -274,7 +274,8 @@ def test_ten_thousand_mutated_images_are_refused_with_a_message_or_stored_as_pix
 @pytest.mark.django_db
 class TestThroughTheAdmin:
     def post_photo(self, client, data, name="photo.jpg"):
-        release = ReleaseFactory()
+        # A draft: a live release's new photo waits for a publisher (releases.drafts).
+        release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
         url = reverse("admin:releases_release_change", args=[release.pk])
         form = form_data(client.get(url), "release_form")
         form.update(
