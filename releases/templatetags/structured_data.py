@@ -304,3 +304,29 @@ def feed_links(context):
         _("News releases"),
         feed_url(context, "atom"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def topical_event_jsonld(context, event, countries=()):
+    """The event page's subject: a schema.org Event (its dates, and where: the countries of the
+    dialogue), with the public releases it groups as its subjects of news."""
+    request = context.get("request")
+    url = _absolute(request, event.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": f"{url}#event",
+        "name": event.name,
+        "url": url,
+        "startDate": event.start_date.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if event.end_date:
+        data["endDate"] = event.end_date.isoformat()
+    if event.description:
+        data["description"] = event.description
+    places = [_country(country, request) for country in countries]
+    if places:
+        data["location"] = places
+    return jsonld_script(data)

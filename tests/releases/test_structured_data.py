@@ -18,6 +18,7 @@ from tests.factories import (
     PostFactory,
     ReleaseAgreementFactory,
     ReleaseFactory,
+    TopicalEventFactory,
     country,
     jpeg_bytes,
 )
@@ -343,3 +344,21 @@ def test_search_engines_read_the_lead_cut_at_160_characters_in_the_page_language
     assert descriptions["ja"] == "首脳会合" * 39 + "首脳会…"
     assert descriptions["en"].startswith("We met the minister. We met")
     assert len(descriptions["en"]) == 160 and descriptions["en"].endswith("…")
+
+
+def test_the_topical_event_page_describes_an_event_in_its_countries(client, release):
+    event = TopicalEventFactory(
+        slug="summit",
+        name_ja="中央アジア首脳会合",
+        name_en="Central Asia Summit",
+        description_en="The summit and the forum around it.",
+    )
+    event.releases.add(release)
+    event.countries.add(country("KZ"), country("TM"))
+    data = jsonld(page(client, "/en/events/summit/"))
+    assert data["@type"] == "Event"
+    assert (data["name"], data["url"]) == ("Central Asia Summit", f"{HOST}/en/events/summit/")
+    assert (data["startDate"], data["endDate"]) == ("2025-12-19", "2025-12-20")
+    assert data["description"] == "The summit and the forum around it."
+    assert sorted(place["identifier"]["value"] for place in data["location"]) == ["KZ", "TM"]
+    assert jsonld(page(client, "/ja/events/summit/"))["name"] == "中央アジア首脳会合"
