@@ -353,7 +353,7 @@ def test_an_agreements_own_page_cannot_link_or_unlink_a_live_release(live, edito
 
     unlink = editors.post(change, {**data, f"{prefix}-0-DELETE": "on"})
     assert unlink.status_code == 200
-    assert "is public: link or unlink its agreements" in unlink.content.decode()
+    assert "は公開中です。協定の追加・削除はリリースの編集画面で" in unlink.content.decode()
     assert live.agreement_links.filter(pk=linked.pk).exists()
 
     other_live = ReleaseFactory(slug="other-live")

@@ -266,6 +266,6 @@ def test_a_slug_that_is_another_page_of_the_site_is_refused(publisher_client, pu
     url, data = release_form(publisher_client, release)
     response = publisher_client.post(url, {**data, "slug": "feed"})
     assert response.status_code == 200
-    assert "another page of the site" in " ".join(errors(response))
+    assert "サイトの別のページのアドレスです" in " ".join(errors(response))
     release.refresh_from_db()
     assert release.slug == "2025-12-first"
