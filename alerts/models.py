@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from releases.models import Release
+from releases.models import Release, ReleaseUpdate
 
 
 def new_token():
@@ -110,3 +110,27 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.release_id} → {self.subscription_id}"
+
+
+class UpdateDelivery(models.Model):
+    """A major update of a release sent to a subscription: as a Delivery, written in the
+    transaction that hands the message to the mail server, and refused a second time, so a
+    retried run sends only what did not go out."""
+
+    update = models.ForeignKey(ReleaseUpdate, on_delete=models.CASCADE, related_name="+")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="update_deliveries"
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("update delivery")
+        verbose_name_plural = _("update deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "update"], name="alerts_update_delivery_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.update_id} → {self.subscription_id}"

@@ -25,7 +25,7 @@ from .mail import (
     manage_link_message,
     update_message,
 )
-from .models import Delivery, Subscription, new_token, normalize_address
+from .models import Delivery, Subscription, UpdateDelivery, new_token, normalize_address
 
 logger = logging.getLogger(__name__)
 
@@ -217,16 +217,26 @@ def send_update(update_id):
         .order_by("pk")
     )
     shown = shown_in(release, {subscription.query for subscription in subscriptions})
-    rendered = {}
-    messages = [
-        update_message(subscription, release, update, rendered)
-        for subscription in subscriptions
-        if subscription.query in shown
-    ]
-    if not messages:
+    done = set(
+        UpdateDelivery.objects.filter(update=update).values_list("subscription_id", flat=True)
+    )
+    waiting = [s for s in subscriptions if s.query in shown and s.pk not in done]
+    if not waiting:
         return 0
+    sent = 0
+    rendered = {}
     with get_connection() as connection:
-        return connection.send_messages(messages)
+        for subscription in waiting:
+            message = update_message(subscription, release, update, rendered)
+            # One transaction a message (updates are few): if the server does not take it, its
+            # record goes and the task's retry sends it; what went out is not sent again.
+            with transaction.atomic():
+                _, created = UpdateDelivery.objects.get_or_create(
+                    update=update, subscription=subscription
+                )
+                if created:
+                    sent += connection.send_messages([message])
+    return sent
 
 
 def _send(batches):

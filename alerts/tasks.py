@@ -48,9 +48,15 @@ def send_release_chunk(release_id, subscription_ids, attempt=1):
 
 
 @task()
-def send_update_alerts(update_id):
+def send_update_alerts(update_id, attempt=1):
     """E-mail a major update of a live release to the subscriptions that asked for updates."""
-    return services.send_update(update_id)
+    try:
+        return services.send_update(update_id)
+    except (smtplib.SMTPException, OSError):
+        # As a release's alerts: what was sent is recorded, a later run sends the rest.
+        if attempt < RETRIES:
+            send_update_alerts.using(run_after=_retry_at(attempt)).enqueue(update_id, attempt + 1)
+        raise
 
 
 def next_digest_time(now=None):

@@ -171,3 +171,40 @@ def test_the_manage_page_changes_only_its_own_addresss_subscriptions(client):
     other.refresh_from_db()
     assert not other.updates
     assert Subscription.objects.count() == 2
+
+
+def test_a_server_gone_mid_update_sends_each_message_once(
+    live, editor, publisher, mailbox, run_worker, monkeypatch
+):
+    import datetime
+    import smtplib
+
+    import time_machine
+    from django.core.mail.backends.smtp import EmailBackend
+
+    from alerts.models import UpdateDelivery
+
+    for name in ("a", "down", "c"):
+        SubscriptionFactory(email=f"{name}@example.org", query="country=KZ", updates=True)
+    send = EmailBackend._send
+    outages = []
+
+    def flaky(backend, message):
+        if message.to == ["down@example.org"] and not outages:
+            outages.append(message)
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return send(backend, message)
+
+    monkeypatch.setattr(EmailBackend, "_send", flaky)
+    correct(live, editor, publisher)
+    run_worker()
+    assert [m["To"] for m in mailbox.messages] == ["a@example.org"]
+    # The retry, five minutes on, sends the rest and nothing twice.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        run_worker()
+    assert sorted(m["To"] for m in mailbox.messages) == [
+        "a@example.org",
+        "c@example.org",
+        "down@example.org",
+    ]
+    assert UpdateDelivery.objects.count() == 3
