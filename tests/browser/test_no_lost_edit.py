@@ -24,7 +24,11 @@ def test_the_second_to_save_is_refused_in_their_language_and_keeps_their_text(
     admin_page, browser, live_server, django_user_model, screenshot_dir
 ):
     base = live_server.url
-    release = ReleaseFactory(title_ja="元の題名", title_en="Original title")
+    # A draft: its meetings are edited on their own page too (a live release's wait for a
+    # publisher on its form).
+    release = ReleaseFactory(
+        title_ja="元の題名", title_en="Original title", status="draft", published_at=None
+    )
     meeting = MeetingFactory(release=release, title_ja="元の会談", title_en="Original meeting")
     release_url = f"{base}/admin/releases/release/{release.pk}/change/"
     meeting_url = f"{base}/admin/releases/meeting/{meeting.pk}/change/"
