@@ -55,7 +55,7 @@ class LoginGuard(AxesDatabaseHandler):
 
     def user_logged_in(self, sender, request, user, **kwargs):
         super().user_logged_in(sender, request, user, **kwargs)
-        request.known_device_username = user.get_username()
+        request.known_device_username = user.get_username()  # core.middleware.KnownDeviceMiddleware
 
 
 def known_device(request):
@@ -67,28 +67,6 @@ def known_device(request):
         salt=KNOWN_DEVICE_SALT,
         max_age=KNOWN_ADDRESS.total_seconds(),
     )
-
-
-class KnownDeviceMiddleware:
-    """Gives the browser of each successful login its known-device cookie (LoginGuard)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        username = getattr(request, "known_device_username", None)
-        if username:
-            response.set_signed_cookie(
-                KNOWN_DEVICE_COOKIE,
-                username,
-                salt=KNOWN_DEVICE_SALT,
-                max_age=int(KNOWN_ADDRESS.total_seconds()),
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
 
 
 def _failures(attempts):

@@ -3,13 +3,21 @@ import re
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from core.logins import KNOWN_ADDRESS, KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_SALT
+from core.second_factor import is_pending
 
 logger = logging.getLogger(__name__)
 
@@ -134,3 +142,61 @@ class DatabaseOutageMiddleware:
         response["Retry-After"] = str(RETRY_AFTER)
         add_never_cache_headers(response)
         return response
+
+
+class KnownDeviceMiddleware:
+    """Gives the browser of each successful login its known-device cookie (LoginGuard)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        username = getattr(request, "known_device_username", None)
+        if username:
+            response.set_signed_cookie(
+                KNOWN_DEVICE_COOKIE,
+                username,
+                salt=KNOWN_DEVICE_SALT,
+                max_age=int(KNOWN_ADDRESS.total_seconds()),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+class SecondFactorMiddleware:
+    """A pending session (see the module) reaches only the code and set-up pages and logout in
+    the admin; elsewhere it is a visitor's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith(reverse("admin:index")):
+            user = request.user
+            request.user = SimpleLazyObject(
+                lambda: AnonymousUser() if is_pending(request, user) else user
+            )
+            return None
+        match = request.resolver_match
+        if match.namespace == "second_factor" or match.view_name in {
+            "admin:login",
+            "admin:logout",
+            "admin:jsi18n",
+        }:
+            return None
+        try:
+            pending = is_pending(request)
+        except (OperationalError, InterfaceError):
+            # The session lives in the database: when it is down, the view meets it too and
+            # answers with the outage page (core.middleware.DatabaseOutageMiddleware).
+            return None
+        if pending:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('second_factor:verify')}?{query}")
+        return None

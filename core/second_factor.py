@@ -1,16 +1,11 @@
 """A second factor for staff (django-otp: one-time codes from an authenticator app, and
 recovery codes). The password signs a person in as usual (the admin's login, counted by
 django-axes); until they give a code, the session is "pending": the admin sends them to the code
-page (or, without a device yet, to set one up) and the rest of the site treats them as a visitor.
+page (or, without a device yet, to set one up) and the rest of the site treats them as a visitor
+(core.middleware.SecondFactorMiddleware).
 Who must give one: config/settings.py, "Second factor"."""
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-from django.utils.http import urlencode
 from django_otp import devices_for_user, user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,39 +77,3 @@ def reset(users):
     for user in users:
         for device in devices_for_user(user, confirmed=None):
             device.delete()
-
-
-class SecondFactorMiddleware:
-    """A pending session (see the module) reaches only the code and set-up pages and logout in
-    the admin; elsewhere it is a visitor's."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.path_info.startswith(reverse("admin:index")):
-            user = request.user
-            request.user = SimpleLazyObject(
-                lambda: AnonymousUser() if is_pending(request, user) else user
-            )
-            return None
-        match = request.resolver_match
-        if match.namespace == "second_factor" or match.view_name in {
-            "admin:login",
-            "admin:logout",
-            "admin:jsi18n",
-        }:
-            return None
-        try:
-            pending = is_pending(request)
-        except (OperationalError, InterfaceError):
-            # The session lives in the database: when it is down, the view meets it too and
-            # answers with the outage page (core.middleware.DatabaseOutageMiddleware).
-            return None
-        if pending:
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('second_factor:verify')}?{query}")
-        return None

@@ -26,9 +26,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
-from core.pagination import first_page_query
-
-from .filters import ReleaseFilter
+from .filters import ReleaseFilter, first_page_query
 from .models import Photo, Release
 from .templatetags.structured_data import lead_image
 

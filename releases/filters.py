@@ -16,7 +16,6 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.pagination import first_page_query
 from people.models import Country, Official
 
 from .grams import search_terms
@@ -27,6 +26,20 @@ from .search import TitleFirst
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 MAX_WORDS_LENGTH = 200
+
+
+def first_page_query(data, drop=()):
+    """The query string of `data` (`request.GET`, or a FilterSet's dict) without the page
+    number and the keys in `drop`: the same list (or its feed, or its download) from the top."""
+    query = QueryDict(mutable=True)
+    for key in data:
+        if key == "page" or key in drop:
+            continue
+        values = data.getlist(key) if isinstance(data, QueryDict) else data[key]
+        if not isinstance(values, list | tuple):
+            values = [values]
+        query.setlist(key, [str(value) for value in values])
+    return query.urlencode()
 
 
 class CountryCodesField(forms.Field):

@@ -5,10 +5,12 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse, translate_url
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, override
 
 from core.translations import SOURCE, TARGET, text
+from releases.filters import first_page_query
 from releases.renditions import media_url, picture_for
 from releases.richtext import sanitize_html
 
@@ -81,10 +83,10 @@ def of_meeting(photos, meeting):
     return [photo for photo in photos if photo.meeting_id == meeting_id]
 
 
-@register.inclusion_tag("includes/picture.html")
-def picture(photo, sizes="100vw", eager=False):
-    """The photo as <picture> (WebP, JPEG fallback, srcset, width and height), without its
-    caption: the including template shows caption and credit."""
+@register.inclusion_tag("includes/photo.html")
+def photo(photo, sizes="(min-width: 62rem) 44rem, calc(100vw - 2rem)", eager=False):
+    """The photo as a <figure>: <picture> (WebP, JPEG fallback, srcset, width and height),
+    caption and credit."""
     return {"photo": photo, "picture": picture_for(photo), "sizes": sizes, "eager": eager}
 
 
@@ -105,3 +107,26 @@ def describe_attachment(attachment):
 def file_url(field_file):
     """The public address of a stored file (releases.media checks who may have it)."""
     return media_url(field_file.name)
+
+
+@register.simple_tag(takes_context=True)
+def feed_url(context, kind="rss"):
+    """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows, or the
+    page about them (`"page"`)."""
+    request = context.get("request")
+    query = first_page_query(request.GET) if request is not None else ""
+    url = reverse(f"feeds:{kind}")
+    return f"{url}?{query}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context):
+    """<link rel="alternate"> to the RSS and Atom feeds of the list as filtered."""
+    return format_html(
+        '<link rel="alternate" type="application/rss+xml" title="{} (RSS)" href="{}">\n'
+        '<link rel="alternate" type="application/atom+xml" title="{} (Atom)" href="{}">',
+        gettext("News releases"),
+        feed_url(context, "rss"),
+        gettext("News releases"),
+        feed_url(context, "atom"),
+    )

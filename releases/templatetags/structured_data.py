@@ -17,7 +17,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.pagination import first_page_query
 from releases.renditions import FORMATS, media_url, picture_for, rendition_name
 
 register = template.Library()
@@ -281,29 +280,6 @@ def release_card(context, release):
         "image": lead_image(release, request),
         "site_name": _("JOGMEC News Releases"),
     }
-
-
-@register.simple_tag(takes_context=True)
-def feed_url(context, kind="rss"):
-    """The RSS (`kind="rss"`) or Atom (`"atom"`) feed of exactly what the list shows, or the
-    page about them (`"page"`)."""
-    request = context.get("request")
-    query = first_page_query(request.GET) if request is not None else ""
-    url = reverse(f"feeds:{kind}")
-    return f"{url}?{query}" if query else url
-
-
-@register.simple_tag(takes_context=True)
-def feed_links(context):
-    """<link rel="alternate"> to the RSS and Atom feeds of the list as filtered."""
-    return format_html(
-        '<link rel="alternate" type="application/rss+xml" title="{} (RSS)" href="{}">\n'
-        '<link rel="alternate" type="application/atom+xml" title="{} (Atom)" href="{}">',
-        _("News releases"),
-        feed_url(context, "rss"),
-        _("News releases"),
-        feed_url(context, "atom"),
-    )
 
 
 @register.simple_tag(takes_context=True)

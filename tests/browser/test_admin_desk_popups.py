@@ -54,7 +54,10 @@ def editor_page(page, live_server, countries):
 def pick(page, select_id, term, choice):
     """Open the autocomplete box of `select_id`, type `term`, take `choice` with Enter."""
     page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.keyboard.type(term)
+    # Typed before the box's search field has the focus, the keys would go nowhere.
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
+    search.press_sequentially(term)
     expect(page.locator(".select2-results__option--highlighted")).to_have_text(choice)
     page.keyboard.press("Enter")
     expect(page.locator(".select2-container--open")).to_have_count(0)
@@ -132,7 +135,9 @@ def test_a_search_with_no_match_says_so_at_save_and_a_second_save_goes_on(editor
     page.goto(f"{live_server.url}/admin/releases/release/{release.pk}/change/")
     wait_until_drawn(page)
     page.locator("#id_meetings-0-officials + .select2 .select2-selection").click()
-    page.keyboard.type("存在しない人物")
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
+    search.press_sequentially("存在しない人物")
     expect(page.locator(".select2-results__message")).to_be_visible()
 
     page.click("input[name=_save]")
@@ -243,7 +248,9 @@ def test_the_warning_and_the_no_match_message_pass_axe(
     page.fill("#id_title_en", "会談")
     expect(page.locator("#id_title_en_japanese_warning")).to_be_visible()
     page.locator("#id_meetings-0-officials + .select2 .select2-selection").click()
-    page.keyboard.type("該当なし")
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
+    search.press_sequentially("該当なし")
     expect(page.locator(".select2-results__message")).to_be_visible()
     page.click("input[name=_save]")
     expect(page.locator("#id_meetings-0-officials_search_error")).to_be_visible()

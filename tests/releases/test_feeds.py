@@ -280,7 +280,7 @@ def test_queries_do_not_grow_with_the_number_of_releases(
 
 def render_feed_links(path):
     request = RequestFactory().get(path)
-    return Template("{% load structured_data %}{% feed_links %}").render(
+    return Template("{% load site_tags %}{% feed_links %}").render(
         Context({"request": request})
     )
 

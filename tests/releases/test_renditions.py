@@ -169,9 +169,7 @@ def test_the_photo_fragment_shows_picture_caption_and_credit():
         credit_ja="カザフスタン大統領府",
         alt_text_ja="握手する二人",
     )
-    html = Template('{% include "includes/photo.html" with photo=photo %}').render(
-        Context({"photo": photo})
-    )
+    html = Template("{% load site_tags %}{% photo photo %}").render(Context({"photo": photo}))
     soup = BeautifulSoup(html, "html.parser")
     img = soup.select_one("figure picture img")
     assert img["width"] == "1200" and img["height"] == "800"
