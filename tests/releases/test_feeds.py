@@ -280,9 +280,7 @@ def test_queries_do_not_grow_with_the_number_of_releases(
 
 def render_feed_links(path):
     request = RequestFactory().get(path)
-    return Template("{% load site_tags %}{% feed_links %}").render(
-        Context({"request": request})
-    )
+    return Template("{% load site_tags %}{% feed_links %}").render(Context({"request": request}))
 
 
 def test_feed_links_follow_the_filters_but_not_the_page():
