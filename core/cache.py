@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import (
     get_cache_key,
@@ -176,6 +177,15 @@ def _shareable(response):
     )
 
 
+def _plain(response):
+    """What the cache keeps of a response: its status, headers and bytes in one piece (a REST
+    framework response also holds its data, which the cache would store and read back too)."""
+    plain = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        plain[header] = value
+    return plain
+
+
 class PageCacheMiddleware:
     """Public pages from the shared cache (Django's cache keys: the address and the headers the
     page varies on, under the content version), each with `ETag`, `Last-Modified` and a public
@@ -216,7 +226,7 @@ class PageCacheMiddleware:
         if use_cache and seconds:
             with translation.override(language):
                 key = learn_cache_key(request, response, seconds, prefix, cache=cache)
-            cache.set(key, response, seconds)
+            cache.set(key, _plain(response), seconds)
             response["X-Page-Cache"] = "miss"
         return self._finish(request, response, upcoming)
 
