@@ -12,6 +12,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -307,14 +309,33 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def year_counts(self):
-        """[{"year": 2025, "n": 12}, ...] for these releases, latest year first (local time)."""
-        return (
-            self.order_by()
-            .annotate(year=ExtractYear("published_at"))
-            .values("year")
-            .annotate(n=Count("pk"))
-            .order_by("-year")
+        """[{"year": 2025, "n": 12}, ...] for these releases, latest year first (local time).
+
+        Counted by ranges of publication moments, one count per local year between the first
+        and the last: the local year of each row (ExtractYear) is a Python function called per
+        row on SQLite, which made the year counts of a common word's search the slowest part of
+        its page at 100,000 releases."""
+        rows = self.order_by()
+        span = rows.aggregate(first=Min("published_at"), last=Max("published_at"))
+        if span["first"] is None:
+            return []
+        zone = timezone.get_current_timezone()
+        first, last = (timezone.localtime(span[end], zone).year for end in ("first", "last"))
+
+        def new_year(year):
+            return datetime.datetime(year, 1, 1, tzinfo=zone)
+
+        counts = rows.aggregate(
+            **{
+                f"y{year}": Count(
+                    "pk",
+                    filter=Q(published_at__gte=new_year(year), published_at__lt=new_year(year + 1)),
+                )
+                for year in range(first, last + 1)
+            }
         )
+        years = ((int(name[1:]), n) for name, n in counts.items() if n)
+        return [{"year": year, "n": n} for year, n in sorted(years, reverse=True)]
 
 
 class Release(TranslationTracked, Versioned):
