@@ -417,9 +417,9 @@ def test_a_one_word_search_costs_the_same_queries_at_any_size(
 ):
     search_data(n)  # the page asked for holds the last title matches and the first others
     # title matches' count, the title matches' page and its countries, the others' page and
-    # its countries, facets by country and year of the results (which add up to the count),
-    # and of all releases from the archive counts
-    with django_assert_num_queries(12):
+    # its countries, facets by country and year of the results (which add up to the count;
+    # the years: their span, then a count per year), and of all releases from the archive counts
+    with django_assert_num_queries(13):
         client.get(url("releases:list") + f"?q=銅&page={page}")
 
 
