@@ -353,7 +353,8 @@ add_date_range(ReleaseFilter, method="filter_dates")
 
 
 class AgreementFilter(ExplainedFilterSet):
-    """The agreements register: `country` (any of), `kind` and `year` of signing."""
+    """The agreements register: `country` (any of), `kind`, `year` of signing and `official`
+    (a signatory's slug: the register of what an official signed, linked from their page)."""
 
     country = CountryFilter(label=_("Country"), method="filter_country")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)
@@ -363,6 +364,13 @@ class AgreementFilter(ExplainedFilterSet):
         lookup_expr="year",
         min_value=EARLIEST.year,
         max_value=LATEST.year,
+    )
+    # The officials the public may know of: a slug only in drafts names nobody here.
+    official = SlugFilter(
+        label=_("Signed by"),
+        field_name="signatories",
+        queryset=lambda request: Release.objects.published().officials(),
+        to_field_name="slug",
     )
 
     class Meta:

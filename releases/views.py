@@ -246,8 +246,11 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         form = self.filterset.form
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None
+        signatory = form.cleaned_data.get("official") if self.filterset.is_bound else None
         public = Agreement.objects.public()
         return super().get_context_data(
+            signatory=signatory,
+            without_signatory=first_page_query(self.request.GET, drop=("official",)),
             filters_key=first_page_query(self.request.GET),
             # The download holds what the list shows: the filters it applies, not those it
             # ignores.
@@ -354,6 +357,9 @@ class CountryDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         )
 
 
+SIGNED_SHOWN = 10  # agreements on an official's page
+
+
 class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
     """An official, the posts they held and, page by page, every public meeting with them."""
 
@@ -391,8 +397,12 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         official = self.object
         # A country has a page when public releases are about it: an official's may not.
         has_page = Release.objects.published().filter(countries=official.country_id).exists()
+        # The latest they signed; the register, filtered by them, lists them all (an agency's
+        # own president signs hundreds over the years).
+        signed = Agreement.objects.public().filter(signatories=official)
         return super().get_context_data(
-            agreements=Agreement.objects.public().filter(signatories=official).for_links(),
+            agreements=signed.for_links()[:SIGNED_SHOWN],
+            agreements_n=signed.count(),
             country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )

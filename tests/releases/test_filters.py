@@ -210,3 +210,27 @@ def test_agreement_filter_by_country_kind_and_year():
     assert slugs("kind=mou") == {"kz-mou"}
     assert slugs("year=2025") == {"kz-mou"}
     assert slugs("year=abc&country=ZZ") == {"kz-mou", "uz-moc"}
+
+
+def test_the_agreement_register_filters_by_a_signatory_the_public_may_know_of():
+    public = ReleaseFactory()
+    draft = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
+    signed = AgreementFactory(slug="signed")
+    signed.signatories.add(OfficialFactory(slug="tokayev"))
+    ReleaseAgreementFactory(release=public, agreement=signed)
+    ReleaseAgreementFactory(release=public, agreement=AgreementFactory(slug="other"))
+    secret = AgreementFactory(slug="secret")
+    secret.signatories.add(OfficialFactory(slug="only-in-a-draft"))
+    ReleaseAgreementFactory(release=draft, agreement=secret)
+    registered = Agreement.objects.public()
+
+    def register(query):
+        filterset = AgreementFilter(QueryDict(query), queryset=registered)
+        return {a.slug for a in filterset.qs}, filterset
+
+    assert register("official=tokayev")[0] == {"signed"}
+    assert register("official=tokayev&kind=moc")[0] == set()
+    for unknown in ("only-in-a-draft", "nobody", "bad slug!"):
+        slugs, filterset = register(f"official={unknown}")
+        assert slugs == {"signed", "other"}
+        assert "official" in filterset.form.errors

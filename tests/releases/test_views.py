@@ -696,6 +696,54 @@ def test_the_register_links_its_csv_download_as_filtered(client, language):
     assert soup.find("a", href="/api/agreements.csv")
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_an_official_page_shows_the_latest_agreements_and_the_register_shows_them_all(
+    client, language
+):
+    release = full_release(agreements=0)
+    signer = OfficialFactory(slug="signer")
+    signed = []
+    for day in range(1, 13):
+        agreement = AgreementFactory(slug=f"signed-{day:02}", signed_on=datetime.date(2025, 1, day))
+        agreement.signatories.add(signer)
+        ReleaseAgreementFactory(release=release, agreement=agreement)
+        signed.append(agreement.slug)
+    ReleaseAgreementFactory(release=release, agreement=AgreementFactory(slug="someone-else"))
+    MeetingParticipantFactory(meeting=release.meetings.first(), official=signer)
+
+    page = soup_of(client.get(url("releases:official", language, slug="signer")))
+    section = page.find(id="signed-title").parent
+    assert section.find(class_="count").text == "12"
+    shown = [a["href"].split("/")[-2] for a in section.select("li a")]
+    assert shown == signed[::-1][:10]  # the latest signed first
+    more = section.select_one("a.more")
+    assert more["href"] == url("releases:agreements", language) + "?official=signer"
+    assert "12" in more.text
+
+    register = soup_of(client.get(more["href"]))
+    listed = [a["href"].split("/")[-2] for a in register.select(".card__title a")]
+    assert sorted(listed) == sorted(signed)
+    assert signer.name in register.select_one(".chips").text
+    # Other filters keep the signatory; the chip takes it away.
+    form = register.select_one("form.filters")
+    assert form.select_one("input[name=official]")["value"] == "signer"
+    chip = register.select_one(".chips a.chip")
+    everything = soup_of(client.get(url("releases:agreements", language) + chip["href"]))
+    assert len(everything.select(".card__title a")) == 13
+
+
+def test_an_official_with_few_agreements_has_no_link_to_more(client):
+    release = full_release(agreements=0)
+    signer = OfficialFactory(slug="signer")
+    agreement = AgreementFactory()
+    agreement.signatories.add(signer)
+    ReleaseAgreementFactory(release=release, agreement=agreement)
+    page = soup_of(client.get(url("releases:official", slug="signer")))
+    section = page.find(id="signed-title").parent
+    assert [a["href"] for a in section.select("li a")] == [agreement.get_absolute_url()]
+    assert section.select_one("a.more") is None
+
+
 def test_an_agreement_page_links_its_public_releases_only(client):
     release = full_release()
     agreement = release.agreements.get()
