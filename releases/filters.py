@@ -20,12 +20,15 @@ from people.models import Country, Official
 
 from .grams import search_terms
 from .models import Agreement, ArchiveCount, Release, TopicalEvent, titled
-from .search import TitleFirst
 
 # Dates outside this range are refused: they mean nothing here and overflow date arithmetic.
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 MAX_WORDS_LENGTH = 200
+# A search counts its matches (and by country and year) up to this many: a common word matches
+# most of the archive, and counting every match made its page slower the larger the archive.
+# Past it, the list says "more than" and offers this many results a page at a time.
+SEARCH_COUNT_LIMIT = 1000
 
 
 def first_page_query(data, drop=()):
@@ -102,6 +105,39 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class TitleFirst:
+    """The results of a search for one word, in the order `ReleaseQuerySet.search()` gives them
+    (the word in the title first, then the rest, newest first within each), a page at a time.
+
+    Ordering by rank reads every matching row before the first page can be shown: at 100,000
+    releases a common word matches nearly all of them (1 to 2 s). Here each part is walked in
+    publication order, so a page reads about as many rows as it shows.
+
+    `matches` are the search results (the other filters applied), `titled` the releases with
+    the word in their title (the same filters, without the search), `others` the matches
+    without it in their title. Django's Paginator takes it like a queryset.
+    """
+
+    def __init__(self, matches, titled, others):
+        order = ("-published_at", "-id")
+        self.matches = matches
+        self.titled, self.others = titled.order_by(*order), others.order_by(*order)
+
+    def count(self):
+        return self.matches.count()
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        # How many of the first `stop` results have the word in their title: counting no
+        # further than the page needs (every title match, for a common word, is most of the
+        # archive).
+        titled = self.titled.order_by()[:stop].count()
+        rows = list(self.titled[start : min(stop, titled)]) if start < titled else []
+        if stop > titled:
+            rows += self.others[max(start - titled, 0) : stop - titled]
+        return rows
 
 
 class ExplainedFilterSet(django_filters.FilterSet):
@@ -228,6 +264,21 @@ class ReleaseFilter(ExplainedFilterSet):
                 base = self.filters[name].filter(base, value)
         in_title = titled(terms[0], base.db)
         return TitleFirst(results, base.filter(in_title), results.exclude(in_title))
+
+    def searching(self):
+        """True when the valid filters include words to search for."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()  # cleaned_data: the valid filters, which apply whatever the others
+        return bool(search_terms(self.form.cleaned_data.get("q")))
+
+    def search_count(self):
+        """For a search, (how many releases it finds, counting no further than
+        SEARCH_COUNT_LIMIT; whether it finds more); None when the list is not a search."""
+        if not self.searching():
+            return None
+        found = self.qs.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
+        return min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
 
     def facets(self):
         """(countries, years) of the releases this filter lists, with counts: the shapes of

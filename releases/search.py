@@ -44,36 +44,6 @@ KIND_WORDS = {
 }
 
 
-class TitleFirst:
-    """The results of a search for one word, in the order `ReleaseQuerySet.search()` gives them
-    (the word in the title first, then the rest, newest first within each), a page at a time.
-
-    Ordering by rank reads every matching row before the first page can be shown: at 100,000
-    releases a common word matches nearly all of them (1 to 2 s). Here each part is walked in
-    publication order, so a page reads about as many rows as it shows.
-
-    `matches` are the search results (the other filters applied), `titled` the releases with
-    the word in their title (the same filters, without the search), `others` the matches
-    without it in their title. Django's Paginator takes it like a queryset.
-    """
-
-    def __init__(self, matches, titled, others):
-        order = ("-published_at", "-id")
-        self.matches = matches
-        self.titled, self.others = titled.order_by(*order), others.order_by(*order)
-
-    def count(self):
-        return self.matches.count()
-
-    def __getitem__(self, window):
-        start, stop = window.start or 0, window.stop
-        titled = self.titled.count()
-        rows = list(self.titled[start : min(stop, titled)]) if start < titled else []
-        if stop > titled:
-            rows += self.others[max(start - titled, 0) : stop - titled]
-        return rows
-
-
 def _plain(text):
     return html.unescape(_TAG.sub(" ", text or ""))
 

@@ -118,17 +118,21 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
         return super().paginate_queryset(self.filterset.paged(queryset), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Every public release has a year: the year facets add up to the number of results.
-        count = sum(row["n"] for row in self.year_facets)
-        return super().get_paginator(queryset, per_page, count=count, **kwargs)
+        return super().get_paginator(queryset, per_page, count=self.results_n, **kwargs)
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         active = filterset.active_filters()
+        # A search counts its results up to a limit (filters.SEARCH_COUNT_LIMIT); past it the
+        # list says "more than", offers that many, and counts no facets.
+        searched = filterset.search_count()
+        more = searched is not None and searched[1]
         # The facets and the choices come from the archive counts (ArchiveCount), kept current
         # on commit: a few small queries whatever the archive's size.
-        countries, years = filterset.facets()
-        self.year_facets = years  # read again by get_paginator(), below
+        countries, years = ([], []) if more else filterset.facets()
+        # The number of results, read by get_paginator() (above): a search's count, else the
+        # sum of the year facets (every public release has a year).
+        self.results_n = searched[0] if searched else sum(row["n"] for row in years)
         if active:
             country_options = ArchiveCount.objects.country_facets()
             year_options = ArchiveCount.objects.year_facets()
@@ -144,6 +148,7 @@ class ReleaseListView(ForgivingPaginationMixin, FilterView):
             country_options=country_options,
             year_options=year_options,
             selected_countries={country.code for country in selected or []},
+            more_than=self.results_n if more else None,
             **kwargs,
         )
 

@@ -227,6 +227,8 @@ def test_agreements_list_only_their_public_releases(client, public, hidden):
     assert [s["slug"] for s in entry["signatories"]] == ["public-official"]
     assert get(client, "/api/agreements/", country="KZ", kind="mou")["count"] == 1
     assert get(client, "/api/agreements/", kind="moc")["count"] == 0
+    assert get(client, "/api/agreements/", official="public-official")["count"] == 1
+    assert get(client, "/api/agreements/", official="nobody")["count"] == 0
 
 
 def test_countries_are_those_of_public_releases_with_public_counts(client, public, hidden):

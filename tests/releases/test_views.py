@@ -416,11 +416,51 @@ def test_a_one_word_search_costs_the_same_queries_at_any_size(
     client, no_cache, django_assert_num_queries, n, page
 ):
     search_data(n)  # the page asked for holds the last title matches and the first others
-    # title matches' count, the title matches' page and its countries, the others' page and
-    # its countries, facets by country and year of the results (which add up to the count;
-    # the years: their span, then a count per year), and of all releases from the archive counts
-    with django_assert_num_queries(13):
+    # the results counted (up to the limit), title matches' count (up to the page's end), the
+    # title matches' page and its countries, the others' page and its countries, facets by
+    # country and year of the results (the years: their span, then a count per year), and of
+    # all releases from the archive counts
+    with django_assert_num_queries(14):
         client.get(url("releases:list") + f"?q=銅&page={page}")
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_search_past_the_count_limit_says_more_than_and_lists_that_many(
+    client, monkeypatch, language
+):
+    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 25)
+    search_data(50)  # 銅 in 50 releases, 17 of them in the title
+    ranked = list(Release.objects.published().search("銅").values_list("slug", flat=True))
+    first = soup_of(client.get(url("releases:list", language) + "?q=銅"))
+    summary = " ".join(first.select_one(".results-summary").text.split())
+    assert summary == {"ja": "25件超", "en": "More than 25 releases"}[language]
+    assert first.select_one(".finder__facets") is None  # not counted past the limit
+    listed = listed_slugs(client, "?q=銅") + listed_slugs(client, "?q=銅&page=2")
+    assert listed == ranked[:25]  # the first 25 in the ranked order, title matches first
+    last = soup_of(client.get(url("releases:list", language) + "?q=銅&page=3"))
+    assert last.select_one(".pagination a[rel=next]") is None
+    assert "3" in last.select_one(".notice").text  # no page 3: page 2 shown, and said
+
+
+def test_a_search_within_the_count_limit_is_counted_exactly_with_its_facets(client, monkeypatch):
+    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 50)
+    search_data(50)
+    soup = soup_of(client.get(url("releases:list", "en") + "?q=銅"))
+    assert soup.select_one(".results-summary").text.split() == ["50", "releases"]
+    assert soup.select_one(".finder__facets")
+
+
+@pytest.mark.parametrize("n", [66, 150])
+def test_a_search_past_the_count_limit_costs_the_same_queries_at_any_size(
+    client, no_cache, django_assert_num_queries, monkeypatch, n
+):
+    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 25)
+    search_data(n)  # 22 or 50 title matches: the first page is title matches alone
+    # the results counted up to the limit, title matches' count up to the page's end, the
+    # page and its countries, the choices of all releases from the archive counts (countries:
+    # sums, what is scheduled, the rows; years: sums, what is scheduled); no facets
+    with django_assert_num_queries(9):
+        client.get(url("releases:list") + "?q=銅")
 
 
 # A release
