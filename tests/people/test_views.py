@@ -235,6 +235,6 @@ def test_an_official_page_costs_the_same_queries_at_any_size(
         agreement.signatories.add(official)
         ReleaseAgreementFactory(release=meeting.release, agreement=agreement)
     # official; posts; whether their country has a page; count; the page's meetings,
-    # participants; agreements signed
-    with django_assert_num_queries(7):
+    # participants; the latest agreements signed and how many
+    with django_assert_num_queries(8):
         client.get(url("releases:official", slug="o"))
