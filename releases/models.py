@@ -289,16 +289,26 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
     def before(self, release):
-        """Releases older than `release`, newest first."""
-        older = Q(published_at__lt=release.published_at)
-        older |= Q(published_at=release.published_at, pk__lt=release.pk)
-        return self.filter(older).order_by("-published_at", "-pk")
+        """The public releases older than `release`, newest first.
+
+        One upper bound on the publication moment, the earlier of the release's and now:
+        SQLite starts its walk down the publication index at the first upper bound it is
+        given, and with two (now, from `published()`, then the release's) it started at now
+        and read every newer release (at 100,000 releases, 180 ms for one from 2016)."""
+        moment = release.published_at
+        older = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=release.pk)
+        return self.filter(
+            older, status=Release.Status.PUBLISHED, published_at__lte=min(moment, timezone.now())
+        ).order_by("-published_at", "-pk")
 
     def after(self, release):
-        """Releases newer than `release`, oldest first."""
-        newer = Q(published_at__gt=release.published_at)
-        newer |= Q(published_at=release.published_at, pk__gt=release.pk)
-        return self.filter(newer).order_by("published_at", "pk")
+        """The public releases newer than `release`, oldest first: walked up the publication
+        index from the release's moment to now."""
+        moment = release.published_at
+        newer = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=release.pk)
+        return (
+            self.published().filter(newer, published_at__gte=moment).order_by("published_at", "pk")
+        )
 
     def country_counts(self):
         """The countries of these releases, each with `n`, how many of these releases it has."""

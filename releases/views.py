@@ -183,8 +183,8 @@ class ReleaseDetailView(DetailView):
         related = list(related)
         return super().get_context_data(
             related=related,
-            previous=public.before(release).first(),
-            next=public.after(release).first(),
+            previous=Release.objects.before(release).for_links().first(),
+            next=Release.objects.after(release).for_links().first(),
             contents=contents(release, related),
             untranslated=shown_in_japanese(release),
             topical_events=TopicalEvent.objects.filter(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from releases.archive import refresh_archive_counts
-from releases.models import Agreement, Meeting, MeetingParticipant, ReleaseAgreement
+from releases.models import Agreement, Meeting, MeetingParticipant, Release, ReleaseAgreement
 from tests.factories import OfficialFactory, OrganizationFactory, country, public_releases_in_bulk
 from tests.pages import url
 
@@ -130,3 +130,28 @@ def test_an_official_s_meetings_are_ordered_from_indexes_alone(client):
     assert "COVERING INDEX meeting_order_cover_idx" in plan, plan
     assert "COVERING INDEX release_public_cover_idx" in plan, plan
     assert "participation_official_meeting_idx" in plan, plan
+
+
+@SQLITE_ONLY
+def test_an_old_release_s_previous_link_starts_at_the_release_not_at_the_newest(client):
+    """SQLite walks the publication index from the first upper bound it is given: the previous
+    link's query reads the few entries below the release, not every release newer than it."""
+    releases = public_releases_in_bulk(OrganizationFactory(), 3000)
+    _analyse()
+    oldest = min(releases, key=lambda release: (release.published_at, release.pk))
+    old = [r for r in releases if r.published_at > oldest.published_at]
+    old = min(old, key=lambda release: (release.published_at, release.pk))  # one above the oldest
+    steps = []
+
+    def count_a_hundred_steps():
+        steps.append(1)
+        return 0  # go on
+
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(count_a_hundred_steps, 100)
+    try:
+        assert Release.objects.before(old).for_links().first() == oldest
+    finally:
+        connection.connection.set_progress_handler(None, 100)
+    # Walking down from the newest would take ~3,000 rows (thousands of steps of 100).
+    assert len(steps) < 50, len(steps)

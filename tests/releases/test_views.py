@@ -652,6 +652,19 @@ def test_related_previous_and_next_are_public_releases_only(client):
     assert related == [older.get_absolute_url()]
 
 
+def test_previous_and_next_break_ties_of_a_moment_and_skip_what_is_not_public_yet(client):
+    first = ReleaseFactory(slug="first", published_at=tokyo(2025, 6, 1, 10))
+    second = ReleaseFactory(slug="second", published_at=tokyo(2025, 6, 1, 10))
+    ReleaseFactory(slug="scheduled", published_at=timezone.now() + datetime.timedelta(days=2))
+
+    def links(release):
+        soup = soup_of(client.get(release.get_absolute_url()))
+        return [(a["rel"][0], a["href"]) for a in soup.select("a[rel=prev], a[rel=next]")]
+
+    assert links(first) == [("next", second.get_absolute_url())]
+    assert links(second) == [("prev", first.get_absolute_url())]
+
+
 @pytest.mark.parametrize("size", ["few", "many"])
 def test_a_release_costs_the_same_queries_at_any_size(
     client, no_cache, django_assert_num_queries, size
