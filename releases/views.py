@@ -261,10 +261,8 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
             # ignores.
             csv_query=first_page_query(self.request.GET, drop=form.errors),
             ignored_filters=self.filterset.ignored_filters(),
-            country_options=Country.objects.filter(agreements__in=public)
-            .distinct()
-            .order_by("name"),
-            year_options=public.dates("signed_on", "year", order="DESC"),
+            country_options=public.countries(),
+            year_options=public.signing_years(),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},
             **kwargs,

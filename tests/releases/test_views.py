@@ -727,6 +727,25 @@ def test_the_register_filters_by_country_kind_and_year(client):
     assert sorted(slugs("year=abc&kind=zzz")) == ["a", "b"]
 
 
+def test_the_register_offers_the_countries_and_years_of_its_public_agreements_only(client):
+    release = full_release(agreements=0)
+    draft = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
+    for code, day, reported_by in [
+        ("UZ", datetime.date(2019, 5, 1), release),
+        ("KZ", datetime.date(2022, 1, 1), release),
+        ("KZ", None, release),
+        ("MN", datetime.date(2024, 3, 1), draft),  # not public: neither MN nor 2024
+        ("KZ", datetime.date(2016, 3, 1), draft),  # nor 2016
+    ]:
+        agreement = AgreementFactory(country=country(code), signed_on=day)
+        ReleaseAgreementFactory(release=reported_by, agreement=agreement)
+    soup = soup_of(client.get(url("releases:agreements", "en")))
+    countries = [o["value"] for o in soup.select("#a-country option") if o["value"]]
+    years = [o["value"] for o in soup.select("#a-year option") if o["value"]]
+    assert countries == ["KZ", "UZ"]  # by name: Kazakhstan, Uzbekistan
+    assert years == ["2022", "2019"]  # the years between have none
+
+
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_register_links_its_csv_download_as_filtered(client, language):
     release = full_release(agreements=0)
@@ -815,7 +834,7 @@ def test_the_register_costs_the_same_queries_at_any_size(
     release = full_release(agreements=n)
     ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
     # count, the page's agreements (chosen by their ids), parties, public release links,
-    # country and year choices
-    with django_assert_num_queries(6):
+    # country choices; year choices (the first and the last signing, then a probe per year)
+    with django_assert_num_queries(8):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
