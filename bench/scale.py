@@ -6,7 +6,7 @@ releases (throwaway databases: SQLite files under bench/results/scale/, PostgreS
 named pressroom_scale_*), then requests each page in-process through Django's test client with
 DEBUG off and, by default, no cache at all (Django's DummyCache, DJANGO_CACHE=dummy: every
 request made from scratch, as just after a change). Each round measures a site in a fresh
-process, which first requests one unrelated page (/en/agreements/: Django, the URL
+process, which first requests one unrelated page (/en/events/: Django, the URL
 configuration and the base template loaded), then:
 
 - each page's *first* request, then SCALE_REPEAT more (after one untimed), whose median is the
@@ -64,6 +64,10 @@ RESULTS = ROOT / "bench" / "results"
 STORE = RESULTS / "scale"
 SECRET_KEY = secrets.token_urlsafe(50)
 
+# The generated official who signs the most agreements and attends the most meetings: their
+# page grows with the archive.
+BUSIEST_OFFICIAL = "synthetic-p-jp-0004-hiroshi-yoshida"
+
 # (label, path, limit): limit is None for the ratio rule of SCALE_LIMIT, or a p50 in ms that
 # the large PostgreSQL site must stay under.
 PAGES = [
@@ -71,6 +75,9 @@ PAGES = [
     ("List, page 40", "/en/releases/?page=40", None),
     ("Country filter (KZ)", "/en/releases/?country=KZ", None),
     ("Country page (KZ)", "/en/countries/kz/", None),
+    ("Release page (2016)", "/en/releases/synthetic-r0000500-tj-tungsten/", None),
+    ("Official page (the most agreements)", f"/en/officials/{BUSIEST_OFFICIAL}/", None),
+    ("Agreements register", "/en/agreements/", None),
     ("Search (lithium)", "/en/releases/?q=lithium", None),
     ("Search, one character (銅)", "/ja/releases/?q=銅", 50),
     ("Search, two characters (会談)", "/ja/releases/?q=会談", 50),
@@ -82,7 +89,7 @@ WORDS = (
     "copper,survey,minister,cooperation,exploration,hydrogen,nickel,graphite,investment,"
     "uranium,offshore,smelter,調査,大臣,鉱山,協力,探鉱,水素,投資,契約,開発"
 )
-WARM_UP = "/en/agreements/"
+WARM_UP = "/en/events/"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
