@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
+from people.models import Official
 from releases.filters import (
     EARLIEST,
     LATEST,
@@ -38,6 +39,8 @@ class MeetingFilter(ExplainedFilterSet):
         queryset=lambda request: Release.objects.published().officials(),
         to_field_name="slug",
     )
+
+    chosen_from_public = {"official": Official}
 
     class Meta:
         model = Meeting

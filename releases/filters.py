@@ -115,18 +115,15 @@ class TitleFirst:
     releases a common word matches nearly all of them (1 to 2 s). Here each part is walked in
     publication order, so a page reads about as many rows as it shows.
 
-    `matches` are the search results (the other filters applied), `titled` the releases with
-    the word in their title (the same filters, without the search), `others` the matches
-    without it in their title. Django's Paginator takes it like a queryset.
+    `titled` are the releases with the word in their title (the other filters applied,
+    without the search), `others` the search results without it in their title. The paginator
+    slices it like a queryset; the number of results comes from the view
+    (`ReleaseFilter.search_count()`).
     """
 
-    def __init__(self, matches, titled, others):
+    def __init__(self, titled, others):
         order = ("-published_at", "-id")
-        self.matches = matches
         self.titled, self.others = titled.order_by(*order), others.order_by(*order)
-
-    def count(self):
-        return self.matches.count()
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
@@ -141,6 +138,35 @@ class TitleFirst:
 
 
 class ExplainedFilterSet(django_filters.FilterSet):
+    # {name: model} of the filters by slug whose choices are what is public *now* (a queryset
+    # built for each request); a filter set lists every such filter it has. A request that does
+    # not ask for one leaves its field empty, so it never reads its choices: building that
+    # queryset is a third of a list's filtering time.
+    chosen_from_public = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for name, model in self.chosen_from_public.items():
+            if not self.asked(name):
+                self.filters[name].queryset = model.objects.none()
+
+    def asked(self, name):
+        return bool(self.data.get(name))
+
+    def get_form_class(self):
+        """django-filter builds a form class, fields and all, for every filter set; without any
+        of `chosen_from_public` asked for, the fields are always the same, so that class is
+        built once per filter set class (each form still copies its fields). A filter set
+        without such filters builds it each time, as django-filter does."""
+        choices_now = any(self.asked(name) for name in self.chosen_from_public)
+        if choices_now or not self.chosen_from_public:
+            return super().get_form_class()
+        form_class = type(self).__dict__.get("_form_with_fixed_choices")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_with_fixed_choices = form_class
+        return form_class
+
     def names_nothing(self):
         """True when the only errors are well-formed values (a country code, a slug) that name
         no row: such a filter matches nothing, where a malformed value is an error."""
@@ -214,38 +240,12 @@ class ReleaseFilter(ExplainedFilterSet):
         to_field_name="slug",
     )
 
+    chosen_from_public = {"official": Official, "event": TopicalEvent}
+
     class Meta:
         model = Release
         fields = []
         form = ReleaseFilterForm
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        if not self.official_asked():
-            # No official asked for: the field stays empty and never reads its choices, and
-            # building that queryset (public releases' officials) is a third of a list's
-            # filtering time.
-            self.filters["official"].queryset = Official.objects.none()
-        if not self.event_asked():
-            self.filters["event"].queryset = TopicalEvent.objects.none()
-
-    def official_asked(self):
-        return bool(self.data.get("official"))
-
-    def event_asked(self):
-        return bool(self.data.get("event"))
-
-    def get_form_class(self):
-        """django-filter builds a form class, fields and all, for every filter set; without an
-        official or an event (whose choices are what is public *now*) the fields are always
-        the same, so that class is built once (each form still copies its fields)."""
-        if self.official_asked() or self.event_asked():
-            return super().get_form_class()
-        form_class = type(self).__dict__.get("_form_without_official")
-        if form_class is None:
-            form_class = super().get_form_class()
-            type(self)._form_without_official = form_class
-        return form_class
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
@@ -263,7 +263,7 @@ class ReleaseFilter(ExplainedFilterSet):
             if name != "q":
                 base = self.filters[name].filter(base, value)
         in_title = titled(terms[0], base.db)
-        return TitleFirst(results, base.filter(in_title), results.exclude(in_title))
+        return TitleFirst(base.filter(in_title), results.exclude(in_title))
 
     def searching(self):
         """True when the valid filters include words to search for."""
@@ -423,6 +423,8 @@ class AgreementFilter(ExplainedFilterSet):
         queryset=lambda request: Release.objects.published().officials(),
         to_field_name="slug",
     )
+
+    chosen_from_public = {"official": Official}
 
     class Meta:
         model = Agreement
