@@ -65,10 +65,13 @@ def count_year(year):
         "release_links__release__published_at",
         filter=Q(**{"release_links__release__status": PUBLISHED}),
     )
-    agreements = Agreement.objects.filter(pk__in=reported, country__isnull=False).order_by()
+    # The row of no country counts them all (the register's total), those of no country too.
+    agreements = Agreement.objects.filter(pk__in=reported).order_by()
     firsts = agreements.annotate(first=first).values_list("country_id", "first")
     for country_id, n in Counter(c for c, moment in firsts if year_of(moment) == year).items():
-        rows[None, country_id][2] = n
+        if country_id is not None:
+            rows[None, country_id][2] = n
+        rows[None, None][2] += n
     return rows
 
 

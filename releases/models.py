@@ -1138,6 +1138,20 @@ class ArchiveCountQuerySet(models.QuerySet):
         countries = Country.objects.filter(pk__in=about.values("country_id")).order_by("name")
         return [country for country in self.count_by_country(countries) if country.releases_n]
 
+    def agreements(self):
+        """How many agreements the public releases report (the register's total): what
+        `Agreement.objects.public().count()` gives."""
+        rows = self.filter(within=None, country=None)
+        total = rows.aggregate(n=Sum("agreements", default=0))["n"]
+        # Counted in the year of their first release with status published; while that one is
+        # scheduled, no public release reports them.
+        links = ReleaseAgreement.objects.filter(agreement=OuterRef("pk"))
+        waiting = Agreement.objects.filter(
+            Exists(links.filter(release__in=_scheduled())),
+            ~Exists(public_links().filter(agreement=OuterRef("pk"))),
+        )
+        return total - waiting.count()
+
 
 def _scheduled(year=None, country=None):
     """Releases with status published whose moment has not come (of the local `year`, about
@@ -1176,7 +1190,8 @@ class ArchiveCount(models.Model):
     per local year, how many releases with status published are about `country` (None: all
     of that year's) and, where `within` is set, about `within` too; and, in the rows without
     `within`, how many meetings in `country` those releases report and how many of `country`'s
-    agreements they report first (an agreement counts once, in the year of its first release).
+    agreements (None: all agreements) they report first (an agreement counts once, in the year
+    of its first release).
     Read it through `ArchiveCount.objects`, which subtracts what is not public yet."""
 
     year = models.PositiveSmallIntegerField()

@@ -248,6 +248,14 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return Agreement.objects.public().with_public_releases()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Unfiltered, the register holds every public agreement: their number is kept on
+        # commit (ArchiveCount), where counting them would read them all.
+        filtered = self.filterset.is_bound and any(self.filterset.form.cleaned_data.values())
+        if not filtered:
+            kwargs["count"] = ArchiveCount.objects.agreements()
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def get_context_data(self, **kwargs):
         form = self.filterset.form
         selected = form.cleaned_data.get("country") if self.filterset.is_bound else None

@@ -3,9 +3,11 @@ releases answer, at every moment: after any sequence of edits made as a shell or
 makes them, each committed, and as scheduled releases become public with no write."""
 
 import datetime
+import importlib
 import random
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.http import QueryDict
@@ -14,7 +16,7 @@ from django.utils import timezone
 from people.models import Country
 from releases.archive import refresh_archive_counts
 from releases.filters import ReleaseFilter
-from releases.models import ArchiveCount, Meeting, Release, ReleaseAgreement
+from releases.models import Agreement, ArchiveCount, Meeting, Release, ReleaseAgreement
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
@@ -43,6 +45,7 @@ def live():
         "countries": [(c.code, c.n) for c in public.country_counts()],
         "years": list(public.year_counts()),
         "totals": _totals(public.count_by_country(public.countries().order_by("name"))),
+        "agreements": Agreement.objects.public().count(),
     }
     for year in range(2020, 2023):
         of_year = public.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -66,6 +69,7 @@ def from_table():
         "countries": [(c.code, c.n) for c in counts.country_facets()],
         "years": counts.year_facets(),
         "totals": _totals(counts.countries()),
+        "agreements": counts.agreements(),
     }
     for year in range(2020, 2023):
         answers[year] = [(c.code, c.n) for c in counts.country_facets(year=year)]
@@ -246,9 +250,11 @@ def test_a_scheduled_release_counts_from_its_moment_with_no_write(committed, tim
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory(country=country("UZ")))
     assert ArchiveCount.objects.country_facets() == []
     assert ArchiveCount.objects.countries() == []
+    assert ArchiveCount.objects.agreements() == 0
     time_machine.move_to(tokyo(2025, 6, 1, 15))
     [uz] = ArchiveCount.objects.countries()
     assert (uz.code, uz.releases_n, uz.meetings_n, uz.agreements_n) == ("UZ", 1, 1, 1)
+    assert ArchiveCount.objects.agreements() == 1
     assert ArchiveCount.objects.year_facets() == [{"year": 2025, "n": 1}]
 
 
@@ -282,6 +288,42 @@ def test_an_agreement_reported_twice_counts_once(committed):
         Release.objects.get(published_at=tokyo(2021, 5, 1)).delete()
     [peru] = ArchiveCount.objects.countries()
     assert (peru.releases_n, peru.agreements_n) == (1, 1)
+
+
+def test_the_agreements_total_counts_those_of_no_country_once(committed, time_machine):
+    time_machine.move_to(tokyo(2025, 6, 1, 12), tick=False)
+    with committed():
+        unplaced, peruvian = AgreementFactory(country=None), AgreementFactory(country=country("PE"))
+        for year in (2021, 2023):
+            release = ReleaseFactory(published_at=tokyo(year, 5, 1))
+            ReleaseAgreementFactory(release=release, agreement=unplaced)
+        ReleaseAgreementFactory(release=release, agreement=peruvian)
+        # Reported by a draft and by a release scheduled for tomorrow: public from tomorrow.
+        waiting = AgreementFactory(country=None)
+        ReleaseAgreementFactory(release=ReleaseFactory(status="draft"), agreement=waiting)
+        tomorrow = ReleaseFactory(published_at=tokyo(2025, 6, 2, 9))
+        ReleaseAgreementFactory(release=tomorrow, agreement=waiting)
+    assert ArchiveCount.objects.agreements() == 2 == Agreement.objects.public().count()
+    time_machine.move_to(tokyo(2025, 6, 2, 9))
+    assert ArchiveCount.objects.agreements() == 3 == Agreement.objects.public().count()
+
+
+def test_the_migration_counts_the_agreements_of_existing_sites_as_a_recount_does(committed):
+    fill = importlib.import_module("releases.migrations.0028_archive_count_all_agreements").fill
+    with committed():
+        for year, partner in [(2021, None), (2021, country("PE")), (2023, None)]:
+            release = ReleaseFactory(published_at=tokyo(year, 5, 1))
+            ReleaseAgreementFactory(release=release, agreement=AgreementFactory(country=None))
+            ReleaseAgreementFactory(release=release, agreement=AgreementFactory(country=partner))
+        ReleaseAgreementFactory(
+            release=ReleaseFactory(status="draft"), agreement=AgreementFactory()
+        )
+    counted = list(ArchiveCount.objects.order_by("year", "within", "country").values_list())
+    # What a site held before: its rows of no country counted no agreements.
+    ArchiveCount.objects.filter(within=None, country=None).update(agreements=0)
+    fill(apps, None)
+    assert list(ArchiveCount.objects.order_by("year", "within", "country").values_list()) == counted
+    assert ArchiveCount.objects.agreements() == 6
 
 
 def test_a_rolled_back_change_leaves_the_counts(committed):

@@ -827,14 +827,36 @@ def test_an_agreement_page_links_its_public_releases_only(client):
     assert "秘密" not in soup.text
 
 
+def test_the_register_counts_and_pages_every_public_agreement(client, time_machine):
+    time_machine.move_to(datetime.datetime(2025, 6, 1, 3, tzinfo=datetime.UTC), tick=False)
+    release = full_release(agreements=30, published_at=timezone.now() - datetime.timedelta(days=1))
+    ReleaseAgreementFactory(release=release, agreement=AgreementFactory(country=None))
+    later = ReleaseFactory(published_at=timezone.now() + datetime.timedelta(hours=1))
+    ReleaseAgreementFactory(release=later, agreement=AgreementFactory())
+
+    def register(query=""):
+        soup = soup_of(client.get(url("releases:agreements", "en") + query))
+        return soup.select_one(".results-summary").text.strip(), len(soup.select(".card"))
+
+    assert register() == ("31 agreements", 30)
+    assert register("?page=2") == ("31 agreements", 1)
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=1))
+    assert register("?page=2") == ("32 agreements", 2)
+    assert (
+        register("?kind=mou&page=2")[0]
+        == f"{Agreement.objects.filter(kind='mou').count()} agreements"
+    )
+
+
 @pytest.mark.parametrize("n", [1, 25])
 def test_the_register_costs_the_same_queries_at_any_size(
     client, no_cache, django_assert_num_queries, n
 ):
     release = full_release(agreements=n)
     ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
-    # count, the page's agreements (chosen by their ids), parties, public release links,
-    # country choices; year choices (the first and the last signing, then a probe per year)
-    with django_assert_num_queries(8):
+    # the total (from the archive counts, less those waiting for a scheduled release), the
+    # page's agreements (chosen by their ids), parties, public release links, country choices;
+    # year choices (the first and the last signing, then a probe per year)
+    with django_assert_num_queries(9):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
