@@ -1150,7 +1150,8 @@ class ArchiveCountQuerySet(models.QuerySet):
             Exists(links.filter(release__in=_scheduled())),
             ~Exists(public_links().filter(agreement=OuterRef("pk"))),
         )
-        return total - waiting.count()
+        # Never below none, even from a table not yet recounted (refresh_archive_counts).
+        return max(total - waiting.count(), 0)
 
 
 def _scheduled(year=None, country=None):

@@ -6,7 +6,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from releases.models import Agreement, Release
+from releases.models import Agreement, ArchiveCount, Release
 from tests.factories import (
     AgreementFactory,
     ContactFactory,
@@ -846,6 +846,16 @@ def test_the_register_counts_and_pages_every_public_agreement(client, time_machi
         register("?kind=mou&page=2")[0]
         == f"{Agreement.objects.filter(kind='mou').count()} agreements"
     )
+
+
+def test_the_register_answers_from_archive_counts_not_yet_recounted(client):
+    # As after writes that send no signals (bulk_create), before refresh_archive_counts.
+    later = ReleaseFactory(published_at=timezone.now() + datetime.timedelta(hours=1))
+    ReleaseAgreementFactory(release=later, agreement=AgreementFactory())
+    ArchiveCount.objects.all().delete()
+    response = client.get(url("releases:agreements", "en"))
+    assert response.status_code == 200
+    assert soup_of(response).select_one(".results-summary").text.strip() == "0 agreements"
 
 
 @pytest.mark.parametrize("n", [1, 25])
