@@ -1144,12 +1144,12 @@ class ArchiveCountQuerySet(models.QuerySet):
         rows = self.filter(within=None, country=None)
         total = rows.aggregate(n=Sum("agreements", default=0))["n"]
         # Counted in the year of their first release with status published; while that one is
-        # scheduled, no public release reports them.
-        links = ReleaseAgreement.objects.filter(agreement=OuterRef("pk"))
+        # scheduled, no public release reports them. Found from the scheduled releases' links
+        # (an Exists per agreement would walk every agreement: 14 s at 100,000 releases).
+        scheduled = ReleaseAgreement.objects.filter(release__in=_scheduled())
         waiting = Agreement.objects.filter(
-            Exists(links.filter(release__in=_scheduled())),
-            ~Exists(public_links().filter(agreement=OuterRef("pk"))),
-        )
+            pk__in=scheduled.values("agreement_id"),
+        ).exclude(Exists(public_links().filter(agreement=OuterRef("pk"))))
         # Never below none, even from a table not yet recounted (refresh_archive_counts).
         return max(total - waiting.count(), 0)
 
