@@ -704,18 +704,12 @@ class AgreementQuerySet(models.QuerySet):
         """Only what a link to each shows (includes/agreement_link.html): kind, title, slug."""
         return self.only("slug", "kind", "title")
 
-    # countries() and signing_years() probe for one agreement per country or per year, where
-    # a DISTINCT over these agreements would check every one of them (at 100,000 releases,
-    # 20,000 agreements: 60 and 80 ms on SQLite, whose year of a date is a Python call per row).
-
-    def countries(self):
-        """The countries of these agreements, by name."""
-        return Country.objects.filter(Exists(self.filter(country=OuterRef("pk")))).order_by("name")
-
     def signing_years(self):
         """The years in which these agreements were signed, latest first: one probe per year
         along the signing-date index (migration 0012), between the first and the last signing
-        of any agreement."""
+        of any agreement. A DISTINCT over these agreements would check every one of them (at
+        100,000 releases, 20,000 agreements: 80 ms on SQLite, whose year of a date is a Python
+        call per row)."""
         dated = Agreement.objects.filter(signed_on__isnull=False).values_list(
             "signed_on", flat=True
         )
@@ -1138,20 +1132,18 @@ class ArchiveCountQuerySet(models.QuerySet):
         countries = Country.objects.filter(pk__in=about.values("country_id")).order_by("name")
         return [country for country in self.count_by_country(countries) if country.releases_n]
 
-    def agreements(self):
-        """How many agreements the public releases report (the register's total): what
-        `Agreement.objects.public().count()` gives."""
-        rows = self.filter(within=None, country=None)
-        total = rows.aggregate(n=Sum("agreements", default=0))["n"]
-        # Counted in the year of their first release with status published; while that one is
-        # scheduled, no public release reports them. Found from the scheduled releases' links
-        # (an Exists per agreement would walk every agreement: 14 s at 100,000 releases).
-        scheduled = ReleaseAgreement.objects.filter(release__in=_scheduled())
-        waiting = Agreement.objects.filter(
-            pk__in=scheduled.values("agreement_id"),
-        ).exclude(Exists(public_links().filter(agreement=OuterRef("pk"))))
-        # Never below none, even from a table not yet recounted (refresh_archive_counts).
-        return max(total - waiting.count(), 0)
+    def agreement_counts(self):
+        """{country id: n} of the agreements the public releases report (the agreements
+        register's total and country choices), and under None all of them, those of no country
+        too: what `Agreement.objects.public()` counts. Never below 0, even from a table not
+        yet recounted (see refresh_archive_counts)."""
+        rows = self.filter(within=None).values_list("country_id").annotate(n=Sum("agreements"))
+        counts = Counter(dict(rows))
+        waiting = _waiting_agreements().order_by().values_list("country_id")
+        waiting = dict(waiting.annotate(n=Count("pk")))
+        counts[None] -= sum(waiting.values())
+        counts.subtract({pk: n for pk, n in waiting.items() if pk is not None})
+        return Counter({pk: max(n, 0) for pk, n in counts.items()})
 
 
 def _scheduled(year=None, country=None):
@@ -1173,17 +1165,23 @@ def _scheduled_by_country(ids):
     scheduled = _scheduled()
     links = Release.countries.through.objects.filter(release__in=scheduled, country_id__in=ids)
     meetings = Meeting.objects.filter(release__in=scheduled, country_id__in=ids)
-    # Agreements that only releases not yet public report.
-    agreements = Agreement.objects.filter(
-        country_id__in=ids,
-        pk__in=ReleaseAgreement.objects.filter(release__in=scheduled).values("agreement_id"),
-    ).exclude(Exists(public_links().filter(agreement=OuterRef("pk"))))
+    agreements = _waiting_agreements().filter(country_id__in=ids)
     for name, rows in (
         ("releases_n", links),
         ("meetings_n", meetings),
         ("agreements_n", agreements),
     ):
         yield name, dict(rows.order_by().values_list("country_id").annotate(n=Count("pk")))
+
+
+def _waiting_agreements():
+    """Agreements that only releases not yet public report (scheduled, or not published): the
+    table counts them from their first release with status published, the public does not see
+    them yet. Found from the scheduled releases' links: an Exists per agreement would walk
+    every agreement (14 s at 100,000 releases on SQLite)."""
+    reported = ReleaseAgreement.objects.filter(release__in=_scheduled()).values("agreement_id")
+    public = public_links().filter(agreement=OuterRef("pk"))
+    return Agreement.objects.filter(pk__in=reported).exclude(Exists(public))
 
 
 class ArchiveCount(models.Model):

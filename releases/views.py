@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -248,12 +249,17 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return Agreement.objects.public().with_public_releases()
 
+    @cached_property
+    def agreement_counts(self):
+        """{country id: n} of the public agreements, None: all of them (ArchiveCount)."""
+        return ArchiveCount.objects.agreement_counts()
+
     def get_paginator(self, queryset, per_page, **kwargs):
         # Unfiltered, the register holds every public agreement: their number is kept on
-        # commit (ArchiveCount), where counting them would read them all.
+        # commit, where counting them would read them all.
         filtered = self.filterset.is_bound and any(self.filterset.form.cleaned_data.values())
         if not filtered:
-            kwargs["count"] = ArchiveCount.objects.agreements()
+            kwargs["count"] = self.agreement_counts[None]
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -269,7 +275,9 @@ class AgreementListView(ForgivingPaginationMixin, FilterView):
             # ignores.
             csv_query=first_page_query(self.request.GET, drop=form.errors),
             ignored_filters=self.filterset.ignored_filters(),
-            country_options=public.countries(),
+            country_options=Country.objects.filter(
+                pk__in=[pk for pk, n in self.agreement_counts.items() if pk and n]
+            ).order_by("name"),
             year_options=public.signing_years(),
             kind_options=Agreement.Kind.choices,
             selected_countries={country.code for country in selected or []},

@@ -46,6 +46,11 @@ def live():
         "years": list(public.year_counts()),
         "totals": _totals(public.count_by_country(public.countries().order_by("name"))),
         "agreements": Agreement.objects.public().count(),
+        "agreement countries": list(
+            Country.objects.filter(agreements__in=Agreement.objects.public())
+            .distinct()
+            .order_by("name")
+        ),
     }
     for year in range(2020, 2023):
         of_year = public.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -69,7 +74,12 @@ def from_table():
         "countries": [(c.code, c.n) for c in counts.country_facets()],
         "years": counts.year_facets(),
         "totals": _totals(counts.countries()),
-        "agreements": counts.agreements(),
+        "agreements": counts.agreement_counts()[None],
+        "agreement countries": list(
+            Country.objects.filter(
+                pk__in=[pk for pk, n in counts.agreement_counts().items() if pk and n]
+            ).order_by("name")
+        ),
     }
     for year in range(2020, 2023):
         answers[year] = [(c.code, c.n) for c in counts.country_facets(year=year)]
@@ -250,11 +260,11 @@ def test_a_scheduled_release_counts_from_its_moment_with_no_write(committed, tim
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory(country=country("UZ")))
     assert ArchiveCount.objects.country_facets() == []
     assert ArchiveCount.objects.countries() == []
-    assert ArchiveCount.objects.agreements() == 0
+    assert ArchiveCount.objects.agreement_counts()[None] == 0
     time_machine.move_to(tokyo(2025, 6, 1, 15))
     [uz] = ArchiveCount.objects.countries()
     assert (uz.code, uz.releases_n, uz.meetings_n, uz.agreements_n) == ("UZ", 1, 1, 1)
-    assert ArchiveCount.objects.agreements() == 1
+    assert ArchiveCount.objects.agreement_counts()[None] == 1
     assert ArchiveCount.objects.year_facets() == [{"year": 2025, "n": 1}]
 
 
@@ -303,9 +313,9 @@ def test_the_agreements_total_counts_those_of_no_country_once(committed, time_ma
         ReleaseAgreementFactory(release=ReleaseFactory(status="draft"), agreement=waiting)
         tomorrow = ReleaseFactory(published_at=tokyo(2025, 6, 2, 9))
         ReleaseAgreementFactory(release=tomorrow, agreement=waiting)
-    assert ArchiveCount.objects.agreements() == 2 == Agreement.objects.public().count()
+    assert ArchiveCount.objects.agreement_counts()[None] == 2 == Agreement.objects.public().count()
     time_machine.move_to(tokyo(2025, 6, 2, 9))
-    assert ArchiveCount.objects.agreements() == 3 == Agreement.objects.public().count()
+    assert ArchiveCount.objects.agreement_counts()[None] == 3 == Agreement.objects.public().count()
 
 
 def test_the_migration_counts_the_agreements_of_existing_sites_as_a_recount_does(committed):
@@ -323,7 +333,7 @@ def test_the_migration_counts_the_agreements_of_existing_sites_as_a_recount_does
     ArchiveCount.objects.filter(within=None, country=None).update(agreements=0)
     fill(apps, None)
     assert list(ArchiveCount.objects.order_by("year", "within", "country").values_list()) == counted
-    assert ArchiveCount.objects.agreements() == 6
+    assert ArchiveCount.objects.agreement_counts()[None] == 6
 
 
 def test_a_rolled_back_change_leaves_the_counts(committed):

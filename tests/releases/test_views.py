@@ -864,9 +864,10 @@ def test_the_register_costs_the_same_queries_at_any_size(
 ):
     release = full_release(agreements=n)
     ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
-    # the total (from the archive counts, less those waiting for a scheduled release), the
-    # page's agreements (chosen by their ids), parties, public release links, country choices;
-    # year choices (the first and the last signing, then a probe per year)
-    with django_assert_num_queries(9):
+    # the total and the country choices from the archive counts (less the agreements waiting
+    # for a scheduled release; then the countries), the page's agreements (chosen by their
+    # ids), parties, public release links; year choices (the first and the last signing, then
+    # a probe per year)
+    with django_assert_num_queries(10):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
