@@ -868,6 +868,6 @@ def test_the_register_costs_the_same_queries_at_any_size(
     # for a scheduled release; then the countries), the page's agreements (chosen by their
     # ids), parties, public release links; year choices (the first and the last signing, then
     # a probe per year)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
