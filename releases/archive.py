@@ -8,8 +8,12 @@ receiver in `releases.signals` collects them and calls `refresh_archive_counts(y
 transaction commits. Rows written with `bulk_create` or `update()` send no signals: whoever
 writes that way calls `refresh_archive_counts()` (the `refresh_archive_counts` command does).
 
+`OfficialCount` holds, per local year, the meetings with each official that those releases
+report and the agreements each official signed, kept by the same recount.
+
 Scheduled releases are counted from the start: they become public at their moment with no
-write, so `ArchiveCount.objects` subtracts those whose moment has not come when it reads.
+write, so `ArchiveCount.objects` and `OfficialCount.objects` subtract those whose moment has not
+come when they read.
 """
 
 import datetime
@@ -20,7 +24,15 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from .models import Agreement, ArchiveCount, Meeting, Release, ReleaseAgreement
+from .models import (
+    Agreement,
+    ArchiveCount,
+    Meeting,
+    MeetingParticipant,
+    OfficialCount,
+    Release,
+    ReleaseAgreement,
+)
 
 PUBLISHED = Release.Status.PUBLISHED
 
@@ -38,15 +50,32 @@ def all_years():
     """Every local year that has a release with status published, or rows in the table."""
     published = Release.objects.filter(status=PUBLISHED).annotate(year=ExtractYear("published_at"))
     years = set(published.order_by().values_list("year", flat=True).distinct())
-    return years | set(ArchiveCount.objects.values_list("year", flat=True).distinct())
+    years |= set(ArchiveCount.objects.values_list("year", flat=True).distinct())
+    return years | set(OfficialCount.objects.values_list("year", flat=True).distinct())
+
+
+def _published_in(year):
+    start, end = _start_of(year), _start_of(year + 1)
+    return Release.objects.filter(status=PUBLISHED, published_at__gte=start, published_at__lt=end)
+
+
+def _agreements_of(year):
+    """The agreements that count in the local `year`: an agreement counts once, in the year of
+    the first release with status published that reports it, so years add up to a total."""
+    reported = ReleaseAgreement.objects.filter(release__in=_published_in(year))
+    first = Min(
+        "release_links__release__published_at",
+        filter=Q(**{"release_links__release__status": PUBLISHED}),
+    )
+    agreements = Agreement.objects.filter(pk__in=reported.values("agreement_id")).order_by()
+    return agreements.annotate(first=first).filter(
+        first__gte=_start_of(year), first__lt=_start_of(year + 1)
+    )
 
 
 def count_year(year):
     """{(within id, country id): [releases, meetings, agreements]} for the local `year`."""
-    start, end = _start_of(year), _start_of(year + 1)
-    releases = Release.objects.filter(
-        status=PUBLISHED, published_at__gte=start, published_at__lt=end
-    )
+    releases = _published_in(year)
     links = Release.countries.through.objects.filter(release__in=releases).order_by()
     rows = defaultdict(lambda: [0, 0, 0])
     rows[None, None][0] = releases.count()
@@ -58,20 +87,28 @@ def count_year(year):
     meetings = Meeting.objects.filter(release__in=releases).order_by()
     for country_id, n in meetings.values_list("country_id").annotate(n=Count("pk")):
         rows[None, country_id][1] = n
-    # An agreement counts once, in the year of the first release with status published that
-    # reports it, so years add up to the country's total.
-    reported = ReleaseAgreement.objects.filter(release__in=releases).values("agreement_id")
-    first = Min(
-        "release_links__release__published_at",
-        filter=Q(**{"release_links__release__status": PUBLISHED}),
-    )
     # The row of no country counts them all (the register's total), those of no country too.
-    agreements = Agreement.objects.filter(pk__in=reported).order_by()
-    firsts = agreements.annotate(first=first).values_list("country_id", "first")
-    for country_id, n in Counter(c for c, moment in firsts if year_of(moment) == year).items():
+    agreements = _agreements_of(year).values_list("country_id", flat=True)
+    for country_id, n in Counter(agreements).items():
         if country_id is not None:
             rows[None, country_id][2] = n
         rows[None, None][2] += n
+    return rows
+
+
+def count_officials(year):
+    """{(official id,): [meetings, agreements]} for the local `year`: the meetings with each
+    official that its releases with status published report, and the agreements each official
+    signed that count in it."""
+    rows = defaultdict(lambda: [0, 0])
+    meetings = MeetingParticipant.objects.filter(meeting__release__in=_published_in(year))
+    for official_id, n in meetings.order_by().values_list("official_id").annotate(n=Count("pk")):
+        rows[(official_id,)][0] = n
+    signed = Agreement.signatories.through.objects.filter(
+        agreement__in=_agreements_of(year).values("pk")
+    )
+    for official_id, n in signed.order_by().values_list("official_id").annotate(n=Count("pk")):
+        rows[(official_id,)][1] = n
     return rows
 
 
@@ -81,33 +118,36 @@ def refresh_archive_counts(years=None):
     years = sorted(all_years() if years is None else set(years))
     for year in years:
         with transaction.atomic():
-            # Locked first (PostgreSQL): a recount of the same year that commits meanwhile is
-            # waited for, and this one then counts what it wrote.
-            rows = list(ArchiveCount.objects.filter(year=year).select_for_update())
-            counts = count_year(year)
-            stale, fresh = [], []
-            for row in rows:
-                values = counts.pop((row.within_id, row.country_id), [0, 0, 0])
-                # A row no release needs any more is kept at zero: deleting it would send a
-                # signal per row (the content-cache receivers), and readers skip zeros.
-                if [row.releases, row.meetings, row.agreements] != values:
-                    row.releases, row.meetings, row.agreements = values
-                    stale.append(row)
-            for (within_id, country_id), values in counts.items():
-                releases, meetings, agreements = values
-                fresh.append(
-                    ArchiveCount(
-                        year=year,
-                        within_id=within_id,
-                        country_id=country_id,
-                        releases=releases,
-                        meetings=meetings,
-                        agreements=agreements,
-                    )
-                )
-            ArchiveCount.objects.bulk_update(stale, ["releases", "meetings", "agreements"])
-            ArchiveCount.objects.bulk_create(fresh)
+            counted = ("releases", "meetings", "agreements")
+            _store(ArchiveCount, ("within_id", "country_id"), counted, year, count_year)
+            _store(
+                OfficialCount, ("official_id",), ("meetings", "agreements"), year, count_officials
+            )
     return years
+
+
+def _store(model, keys, fields, year, count):
+    """Write `count(year)`, {(values of `keys`): [values of `fields`]}, as `model`'s rows of
+    `year`, changing only the rows whose counts changed."""
+    # Locked first (PostgreSQL): a recount of the same year that commits meanwhile is waited
+    # for, and this one then counts what it wrote.
+    rows = list(model.objects.filter(year=year).select_for_update())
+    counts = count(year)
+    stale = []
+    for row in rows:
+        values = counts.pop(tuple(getattr(row, key) for key in keys), [0] * len(fields))
+        # A row no release needs any more is kept at zero: deleting it would send a signal per
+        # row (the content-cache receivers), and readers skip zeros.
+        if [getattr(row, name) for name in fields] != values:
+            for name, value in zip(fields, values, strict=True):
+                setattr(row, name, value)
+            stale.append(row)
+    fresh = [
+        model(year=year, **dict(zip(keys + fields, key + tuple(values), strict=True)))
+        for key, values in counts.items()
+    ]
+    model.objects.bulk_update(stale, fields)
+    model.objects.bulk_create(fresh)
 
 
 def years_touched(release_ids=(), agreement_ids=()):

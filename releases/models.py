@@ -1223,6 +1223,53 @@ class ArchiveCount(models.Model):
         return f"{self.year} {self.within_id}/{self.country_id}: {self.releases}"
 
 
+class OfficialCountQuerySet(models.QuerySet):
+    def totals(self, official):
+        """(meetings, agreements): how many public meetings `official` attended and how many
+        public agreements they signed, what `Meeting.objects.public()` and
+        `Agreement.objects.public()` filtered by them count. The table counts releases with
+        status published; what only a scheduled release reports is subtracted here. Never
+        below 0, even from a table not yet recounted."""
+        sums = self.filter(official=official).aggregate(Sum("meetings"), Sum("agreements"))
+        # From the scheduled releases' rows to the official's: the other way would walk all
+        # of a busy official's meetings and signatures, which the table is here to spare.
+        scheduled = Meeting.objects.filter(release__in=_scheduled()).values("pk")
+        meetings = MeetingParticipant.objects.filter(meeting__in=scheduled, official=official)
+        signatures = Agreement.signatories.through.objects.filter(
+            agreement__in=_waiting_agreements().values("pk"), official=official
+        )
+        return (
+            max((sums["meetings__sum"] or 0) - meetings.count(), 0),
+            max((sums["agreements__sum"] or 0) - signatures.count(), 0),
+        )
+
+
+class OfficialCount(models.Model):
+    """Derived from the releases, as `ArchiveCount` is (releases.archive keeps it current on
+    commit; never edited): per local year, how many meetings with `official` the releases with
+    status published of that year report, and how many agreements `official` signed count in
+    that year (the year of the agreement's first release with status published). An
+    official's page reads its totals here instead of counting a busy official's thousands of
+    meetings on each request. Read it through `OfficialCount.objects.totals()`."""
+
+    year = models.PositiveSmallIntegerField()
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="+")
+    meetings = models.PositiveIntegerField(default=0)
+    agreements = models.PositiveIntegerField(default=0)
+
+    objects = OfficialCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("official count")
+        verbose_name_plural = _("official counts")
+        constraints = [
+            models.UniqueConstraint(fields=["official", "year"], name="official_count_once")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.official_id}: {self.meetings}, {self.agreements}"
+
+
 class ReleaseRedirectQuerySet(models.QuerySet):
     def destination(self, slug):
         """The release a visitor asking for the old address `slug` is sent to, or None.

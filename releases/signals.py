@@ -252,20 +252,26 @@ _archive_marks = threading.local()
 _BEFORE = {
     Release: ("published_at",),
     Meeting: ("release_id",),
+    MeetingParticipant: ("meeting_id",),
     ReleaseAgreement: ("release_id", "agreement_id"),
 }
 
 
-def _archive_changed(sender, instance, signal, **kwargs):
-    """A change to what the archive counts (a release's status, moment or countries; a meeting,
-    its country; an agreement, its country or its releases): its years are recounted once the
-    transaction commits. Not for rows loaded as they are (a restore, fixtures): the archive
-    counts come with them."""
-    if kwargs.get("raw"):
-        return
+def _pending_marks():
     marks = getattr(_archive_marks, "pending", None)
     if marks is None:
         marks = _archive_marks.pending = {"releases": set(), "agreements": set(), "years": set()}
+    return marks
+
+
+def _archive_changed(sender, instance, signal, **kwargs):
+    """A change to what the archive counts (a release's status, moment or countries; a meeting,
+    its country, the officials at it; an agreement, its country or its releases): its years are
+    recounted once the transaction commits. Not for rows loaded as they are (a restore, fixtures): the archive
+    counts come with them."""
+    if kwargs.get("raw"):
+        return
+    marks = _pending_marks()
     if signal is m2m_changed:
         action = kwargs["action"]
         if not kwargs["reverse"]:
@@ -289,6 +295,9 @@ def _archive_changed(sender, instance, signal, **kwargs):
             if not fields:
                 return
             row = sender.objects.filter(pk=instance.pk).values(*fields).first() or {}
+        if sender is MeetingParticipant:  # an official at a meeting: its release's counts
+            meetings = Meeting.objects.filter(pk=row.get("meeting_id"))
+            row["release_id"] = meetings.values_list("release_id", flat=True).first()
         if row.get("published_at"):
             marks["years"].add(archive.year_of(row["published_at"]))
         marks["releases"].add(instance.pk if sender is Release else row.get("release_id"))
@@ -296,6 +305,28 @@ def _archive_changed(sender, instance, signal, **kwargs):
     # Not before a save: outside a transaction the callback would run at once, before it.
     if signal is not pre_save:
         transaction.on_commit(_recount_archive, robust=True)
+
+
+def _officials_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Officials added to or taken from a meeting or an agreement with `add()`, `remove()`,
+    `set()` or `clear()` (which save no row one by one): the years of the releases reporting
+    the meeting or the agreement are recounted (the officials' counts)."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        ids = {instance.pk}
+    elif action == "pre_clear":  # an official's own: the rows go without naming them
+        related = instance.meetings if sender is MeetingParticipant else instance.signed_agreements
+        ids = set(related.values_list("pk", flat=True))
+    else:
+        ids = pk_set or set()
+    marks = _pending_marks()
+    if sender is MeetingParticipant:
+        meetings = Meeting.objects.filter(pk__in=ids)
+        marks["releases"].update(meetings.values_list("release_id", flat=True))
+    else:
+        marks["agreements"].update(ids)
+    transaction.on_commit(_recount_archive, robust=True)
 
 
 def _recount_archive():
@@ -366,9 +397,11 @@ def connect():
         post_delete.connect(_release_row_changed, sender=model, dispatch_uid=f"cache-{model}")
     for through in (Release.countries.through, MeetingParticipant, ReleaseAgreement):
         m2m_changed.connect(_release_links_changed, sender=through, dispatch_uid=f"cache-{through}")
-    for model in (Release, Meeting, ReleaseAgreement, Agreement):
+    for model in (Release, Meeting, MeetingParticipant, ReleaseAgreement, Agreement):
         for signal in (pre_save, post_save, post_delete):
             signal.connect(_archive_changed, sender=model, dispatch_uid=f"archive-{model}")
+    for through in (MeetingParticipant, Agreement.signatories.through):
+        m2m_changed.connect(_officials_changed, sender=through, dispatch_uid=f"archive-{through}")
     m2m_changed.connect(
         _archive_changed, sender=Release.countries.through, dispatch_uid="archive-rc"
     )

@@ -27,6 +27,7 @@ from .models import (
     Agreement,
     ArchiveCount,
     Meeting,
+    OfficialCount,
     Release,
     ReleaseRedirect,
     TopicalEvent,
@@ -402,6 +403,16 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
             raise Http404
         return found[0]
 
+    @cached_property
+    def totals(self):
+        """(meetings, agreements signed) of the official in the public archive, from the
+        derived counts (OfficialCount): a busy official's thousands are not counted on each
+        request."""
+        return OfficialCount.objects.totals(self.object)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, count=self.totals[0], **kwargs)
+
     def get_queryset(self):
         return (
             Meeting.objects.public()
@@ -421,7 +432,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         signed = Agreement.objects.public().filter(signatories=official)
         return super().get_context_data(
             agreements=signed.for_links()[:SIGNED_SHOWN],
-            agreements_n=signed.count(),
+            agreements_n=self.totals[1],
             country_has_page=official.country_id is not None and has_page,
             **kwargs,
         )

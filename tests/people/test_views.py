@@ -234,7 +234,8 @@ def test_an_official_page_costs_the_same_queries_at_any_size(
         agreement = AgreementFactory()
         agreement.signatories.add(official)
         ReleaseAgreementFactory(release=meeting.release, agreement=agreement)
-    # official; posts; whether their country has a page; count; the page's meetings,
-    # participants; the latest agreements signed and how many
-    with django_assert_num_queries(8):
+    # official; posts; whether their country has a page; their counts (OfficialCount) and
+    # what scheduled releases add to them (meetings, agreements); the page's meetings,
+    # participants; the latest agreements signed
+    with django_assert_num_queries(9):
         client.get(url("releases:official", slug="o"))

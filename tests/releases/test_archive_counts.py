@@ -13,13 +13,23 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from people.models import Country
+from people.models import Country, Official
 from releases.archive import refresh_archive_counts
 from releases.filters import ReleaseFilter
-from releases.models import Agreement, ArchiveCount, Meeting, Release, ReleaseAgreement
+from releases.models import (
+    Agreement,
+    ArchiveCount,
+    Meeting,
+    MeetingParticipant,
+    OfficialCount,
+    Release,
+    ReleaseAgreement,
+)
 from tests.factories import (
     AgreementFactory,
     MeetingFactory,
+    MeetingParticipantFactory,
+    OfficialFactory,
     OrganizationFactory,
     ReleaseAgreementFactory,
     ReleaseFactory,
@@ -51,6 +61,13 @@ def live():
             .distinct()
             .order_by("name")
         ),
+        "officials": {
+            official.slug: (
+                Meeting.objects.public().filter(participants=official).count(),
+                Agreement.objects.public().filter(signatories=official).count(),
+            )
+            for official in Official.objects.all()
+        },
     }
     for year in range(2020, 2023):
         of_year = public.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
@@ -80,6 +97,10 @@ def from_table():
                 pk__in=[pk for pk, n in counts.agreement_counts().items() if pk and n]
             ).order_by("name")
         ),
+        "officials": {
+            official.slug: OfficialCount.objects.totals(official)
+            for official in Official.objects.all()
+        },
     }
     for year in range(2020, 2023):
         answers[year] = [(c.code, c.n) for c in counts.country_facets(year=year)]
@@ -112,6 +133,7 @@ class Editor:
     def __init__(self, rng, committed, time_machine):
         self.rng, self.committed, self.time_machine = rng, committed, time_machine
         self.countries = [country(code) for code in CODES]
+        self.officials = OfficialFactory.create_batch(3)
 
     def some_countries(self):
         return self.rng.sample(self.countries, self.rng.randint(0, 3))
@@ -182,6 +204,55 @@ class Editor:
         else:
             meeting.delete()
 
+    def meet_official(self, release):
+        meeting = self.rng.choice(list(release.meetings.all()) or [None])
+        official = self.rng.choice(self.officials)
+        if meeting is None or MeetingParticipant.objects.filter(meeting=meeting, official=official):
+            return
+        if self.rng.random() < 0.5:
+            MeetingParticipantFactory(meeting=meeting, official=official)
+        else:
+            meeting.participants.add(official)
+
+    def part_official(self, release):
+        participant = self.rng.choice(list(MeetingParticipant.objects.all()) or [None])
+        if participant is None:
+            return
+        choice = self.rng.random()
+        if choice < 0.3:
+            participant.delete()
+        elif choice < 0.5:
+            participant.meeting.participants.remove(participant.official)
+        elif choice < 0.7:
+            participant.official.meetings.clear()
+        else:  # another official in the same row, as the admin's inline changes it
+            others = [o for o in self.officials if o != participant.official]
+            if not MeetingParticipant.objects.filter(
+                meeting=participant.meeting, official__in=others
+            ):
+                participant.official = self.rng.choice(others)
+                participant.save()
+
+    def sign(self, release):
+        agreement = self.rng.choice(list(Agreement.objects.all()) or [None])
+        if agreement is None:
+            return
+        if self.rng.random() < 0.7:
+            agreement.signatories.add(self.rng.choice(self.officials))
+        else:
+            self.rng.choice(self.officials).signed_agreements.add(agreement)
+
+    def unsign(self, release):
+        official = self.rng.choice(self.officials)
+        agreement = self.rng.choice(list(official.signed_agreements.all()) or [None])
+        choice = self.rng.random()
+        if agreement is not None and choice < 0.4:
+            agreement.signatories.remove(official)
+        elif agreement is not None and choice < 0.7:
+            agreement.signatories.clear()
+        else:
+            official.signed_agreements.clear()
+
     def link_agreement(self, release):
         links = list(ReleaseAgreement.objects.select_related("agreement"))
         if links and self.rng.random() < 0.5:
@@ -222,6 +293,10 @@ class Editor:
             self.clear_from_the_country,
             self.add_meeting,
             self.edit_meeting,
+            self.meet_official,
+            self.part_official,
+            self.sign,
+            self.unsign,
             self.link_agreement,
             self.edit_agreement,
             self.delete,
@@ -242,14 +317,21 @@ def test_the_counts_equal_the_live_aggregates_after_any_edits(seed, committed, t
     for _ in range(8):
         with committed():
             editor.create()
-    for step in range(1, 46):
+    for step in range(1, 61):
         editor.step()
         if step % 3 == 0:  # every answer takes about a hundred queries
             assert from_table() == live(), f"after step {step}"
     # A full rebuild finds what the changes on commit kept.
-    kept = list(ArchiveCount.objects.order_by("year", "within", "country").values_list())
+    kept = _rows()
     refresh_archive_counts()
-    assert list(ArchiveCount.objects.order_by("year", "within", "country").values_list()) == kept
+    assert _rows() == kept
+
+
+def _rows():
+    return (
+        list(ArchiveCount.objects.order_by("year", "within", "country").values_list()),
+        list(OfficialCount.objects.order_by("year", "official").values_list()),
+    )
 
 
 def test_a_scheduled_release_counts_from_its_moment_with_no_write(committed, time_machine):
@@ -334,6 +416,80 @@ def test_the_migration_counts_the_agreements_of_existing_sites_as_a_recount_does
     fill(apps, None)
     assert list(ArchiveCount.objects.order_by("year", "within", "country").values_list()) == counted
     assert ArchiveCount.objects.agreement_counts()[None] == 6
+
+
+def test_an_official_s_counts_wait_for_a_scheduled_release_s_moment(committed, time_machine):
+    time_machine.move_to(tokyo(2025, 6, 1, 12), tick=False)
+    minister = OfficialFactory()
+    with committed():
+        for moment in (tokyo(2024, 5, 1), tokyo(2025, 6, 1, 15)):  # the second, this afternoon
+            release = ReleaseFactory(published_at=moment)
+            MeetingParticipantFactory(meeting=MeetingFactory(release=release), official=minister)
+            agreement = AgreementFactory()
+            agreement.signatories.add(minister)
+            ReleaseAgreementFactory(release=release, agreement=agreement)
+        # Signed, but reported by a draft only: public with that release.
+        unreported = AgreementFactory()
+        unreported.signatories.add(minister)
+        ReleaseAgreementFactory(release=ReleaseFactory(status="draft"), agreement=unreported)
+    assert OfficialCount.objects.totals(minister) == (1, 1)
+    time_machine.move_to(tokyo(2025, 6, 1, 15))
+    assert OfficialCount.objects.totals(minister) == (2, 2)
+    with committed():
+        minister.meetings.clear()
+    assert OfficialCount.objects.totals(minister) == (0, 2)
+
+
+def test_officials_added_to_or_taken_from_a_public_release_count_at_once(committed):
+    """`add()`, `remove()` and `clear()` save no row one by one: each alone is recounted."""
+    minister, ceo = OfficialFactory(), OfficialFactory()
+    with committed():
+        release = ReleaseFactory(published_at=tokyo(2024, 5, 1))
+        meeting = MeetingFactory(release=release)
+        agreement = AgreementFactory()
+        ReleaseAgreementFactory(release=release, agreement=agreement)
+    steps = [
+        (lambda: meeting.participants.add(minister, ceo), (1, 0), (1, 0)),
+        (lambda: agreement.signatories.add(minister), (1, 1), (1, 0)),
+        (lambda: ceo.signed_agreements.add(agreement), (1, 1), (1, 1)),
+        (lambda: agreement.signatories.remove(minister), (1, 0), (1, 1)),
+        (lambda: ceo.signed_agreements.clear(), (1, 0), (1, 0)),
+        (lambda: meeting.participants.remove(ceo), (1, 0), (0, 0)),
+        (lambda: minister.meetings.clear(), (0, 0), (0, 0)),
+    ]
+    for n, (step, minister_has, ceo_has) in enumerate(steps):
+        with committed():
+            step()
+        found = OfficialCount.objects.totals(minister), OfficialCount.objects.totals(ceo)
+        assert found == (minister_has, ceo_has), f"after step {n}"
+
+
+def test_the_migration_counts_the_officials_of_existing_sites_as_a_recount_does(committed):
+    fill = importlib.import_module("releases.migrations.0029_official_counts").fill
+    minister, ceo = OfficialFactory(), OfficialFactory()
+    with committed():
+        for year in (2021, 2021, 2023):
+            release = ReleaseFactory(published_at=tokyo(year, 1, 1, 7))  # Tokyo's new year
+            meeting = MeetingFactory(release=release)
+            meeting.participants.add(minister, ceo)
+            agreement = AgreementFactory()
+            agreement.signatories.add(minister)
+            ReleaseAgreementFactory(release=release, agreement=agreement)
+        MeetingParticipantFactory(
+            meeting=MeetingFactory(release=ReleaseFactory(status="draft")), official=ceo
+        )
+    counted = list(OfficialCount.objects.order_by("official", "year").values_list())
+    assert [row[1:] for row in counted] == [
+        (2021, minister.pk, 2, 2),
+        (2023, minister.pk, 1, 1),
+        (2021, ceo.pk, 2, 0),
+        (2023, ceo.pk, 1, 0),
+    ]
+    OfficialCount.objects.all().delete()  # what a site held before: nothing
+    fill(apps, None)
+    assert [
+        row[1:] for row in OfficialCount.objects.order_by("official", "year").values_list()
+    ] == [row[1:] for row in counted]
 
 
 def test_a_rolled_back_change_leaves_the_counts(committed):

@@ -6,8 +6,9 @@ from releases.archive import refresh_archive_counts
 
 class Command(BaseCommand):
     help = (
-        "Recount the public archive's counts (the list's facets, the countries page) for every "
-        "year, after writes that send no signals (bulk_create, update())."
+        "Recount the public archive's counts (the list's facets, the countries page, the "
+        "officials' totals) for every year, after writes that send no signals (bulk_create, "
+        "update())."
     )
 
     def handle(self, *args, **options):
