@@ -1231,16 +1231,11 @@ class OfficialCountQuerySet(models.QuerySet):
         status published; what only a scheduled release reports is subtracted here. Never
         below 0, even from a table not yet recounted."""
         sums = self.filter(official=official).aggregate(Sum("meetings"), Sum("agreements"))
-        # From the scheduled releases' rows to the official's: the other way would walk all
-        # of a busy official's meetings and signatures, which the table is here to spare.
-        scheduled = Meeting.objects.filter(release__in=_scheduled()).values("pk")
-        meetings = MeetingParticipant.objects.filter(meeting__in=scheduled, official=official)
-        signatures = Agreement.signatories.through.objects.filter(
-            agreement__in=_waiting_agreements().values("pk"), official=official
-        )
+        meetings = Meeting.objects.filter(release__in=_scheduled(), participants=official)
+        signed = _waiting_agreements().filter(signatories=official)
         return (
             max((sums["meetings__sum"] or 0) - meetings.count(), 0),
-            max((sums["agreements__sum"] or 0) - signatures.count(), 0),
+            max((sums["agreements__sum"] or 0) - signed.count(), 0),
         )
 
 
