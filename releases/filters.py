@@ -127,14 +127,14 @@ class TitleFirst:
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
-        # How many of the first `stop` results have the word in their title: counting no
-        # further than the page needs (every title match, for a common word, is most of the
-        # archive).
-        titled = self.titled.order_by()[:stop].count()
-        rows = list(self.titled[start : min(stop, titled)]) if start < titled else []
-        if stop > titled:
-            rows += self.others[max(start - titled, 0) : stop - titled]
-        return rows
+        rows = list(self.titled[start:stop])
+        if len(rows) == stop - start:  # a page of titles (a common word's, page after page)
+            return rows
+        # The titles end on this page, or before it: the others follow the last of them.
+        # Before it, their number is counted, no further than the page (every title match,
+        # for a common word, is most of the archive).
+        titled = start + len(rows) if rows or not start else self.titled.order_by()[:start].count()
+        return rows + list(self.others[max(start - titled, 0) : stop - titled])
 
 
 class ExplainedFilterSet(django_filters.FilterSet):
@@ -277,7 +277,9 @@ class ReleaseFilter(ExplainedFilterSet):
         SEARCH_COUNT_LIMIT; whether it finds more); None when the list is not a search."""
         if not self.searching():
             return None
-        found = self.qs.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
+        # Ids alone: the count has no use for the rank (the word in the title), which is a
+        # second search of the index.
+        found = self.qs.order_by().values("pk")[: SEARCH_COUNT_LIMIT + 1].count()
         return min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
 
     def facets(self):
