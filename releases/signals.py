@@ -267,8 +267,8 @@ def _pending_marks():
 def _archive_changed(sender, instance, signal, **kwargs):
     """A change to what the archive counts (a release's status, moment or countries; a meeting,
     its country, the officials at it; an agreement, its country or its releases): its years are
-    recounted once the transaction commits. Not for rows loaded as they are (a restore, fixtures): the archive
-    counts come with them."""
+    recounted once the transaction commits. Not for rows loaded as they are (a restore,
+    fixtures): the archive counts come with them."""
     if kwargs.get("raw"):
         return
     marks = _pending_marks()
