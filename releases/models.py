@@ -1231,7 +1231,10 @@ class OfficialCountQuerySet(models.QuerySet):
         status published; what only a scheduled release reports is subtracted here. Never
         below 0, even from a table not yet recounted."""
         sums = self.filter(official=official).aggregate(Sum("meetings"), Sum("agreements"))
-        meetings = Meeting.objects.filter(release__in=_scheduled(), participants=official)
+        # From the scheduled releases' meetings to the official's place at each: joined the
+        # other way, SQLite walks all of a busy official's meetings (5 ms at 5,000 releases).
+        scheduled = Meeting.objects.filter(release__in=_scheduled()).values("pk")
+        meetings = MeetingParticipant.objects.filter(meeting__in=scheduled, official=official)
         signed = _waiting_agreements().filter(signatories=official)
         return (
             max((sums["meetings__sum"] or 0) - meetings.count(), 0),
