@@ -127,14 +127,14 @@ class TitleFirst:
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
-        rows = list(self.titled[start:stop])
-        if len(rows) == stop - start:  # a page of titles (a common word's, page after page)
-            return rows
-        # The titles end on this page, or before it: the others follow the last of them.
-        # Before it, their number is counted, no further than the page (every title match,
-        # for a common word, is most of the archive).
-        titled = start + len(rows) if rows or not start else self.titled.order_by()[:start].count()
-        return rows + list(self.others[max(start - titled, 0) : stop - titled])
+        # How many of the first `stop` results have the word in their title: counting no
+        # further than the page needs (every title match, for a common word, is most of the
+        # archive).
+        titled = self.titled.order_by()[:stop].count()
+        rows = list(self.titled[start : min(stop, titled)]) if start < titled else []
+        if stop > titled:
+            rows += self.others[max(start - titled, 0) : stop - titled]
+        return rows
 
 
 class ExplainedFilterSet(django_filters.FilterSet):

@@ -416,11 +416,11 @@ def test_a_one_word_search_costs_the_same_queries_at_any_size(
     client, no_cache, django_assert_num_queries, n, page
 ):
     search_data(n)  # the page asked for holds the last title matches and the first others
-    # the results counted (up to the limit), the title matches' page and its countries (the
-    # last of them: where the others start), the others' page and its countries, facets by
+    # the results counted (up to the limit), title matches' count (up to the page's end), the
+    # title matches' page and its countries, the others' page and its countries, facets by
     # country and year of the results (the years: their span, then a count per year), and of
     # all releases from the archive counts
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url("releases:list") + f"?q=銅&page={page}")
 
 
@@ -456,10 +456,10 @@ def test_a_search_past_the_count_limit_costs_the_same_queries_at_any_size(
 ):
     monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 25)
     search_data(n)  # 22 or 50 title matches: the first page is title matches alone
-    # the results counted up to the limit, the page (of title matches alone) and its
-    # countries, the choices of all releases from the archive counts (countries: sums, what is
-    # scheduled, the rows; years: sums, what is scheduled); no facets
-    with django_assert_num_queries(8):
+    # the results counted up to the limit, title matches' count up to the page's end, the
+    # page and its countries, the choices of all releases from the archive counts (countries:
+    # sums, what is scheduled, the rows; years: sums, what is scheduled); no facets
+    with django_assert_num_queries(9):
         client.get(url("releases:list") + "?q=銅")
 
 
