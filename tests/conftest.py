@@ -1,5 +1,6 @@
 import os
 import socket
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,11 @@ def pytest_collection_modifyitems(config, items):
     # ordinary tests after them afterwards, and those would find the migrations' rows
     # (countries, groups) gone. A stable sort keeps every other order.
     items.sort(key=_flushes_the_database)
+    # pytest-xdist knows a test by its node id: of two tests with one id (schemathesis' items
+    # under pytest 9.2), .ci/run's --dist loadgroup runs one and reports nothing of the other.
+    twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if twice:
+        raise pytest.UsageError(f"tests share a node id, and xdist would run one of each: {twice}")
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(
