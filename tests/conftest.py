@@ -177,23 +177,56 @@ def no_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _archive_counts_follow_each_write(request, monkeypatch):
-    """The archive counts (releases.archive) are recounted when a transaction commits, and a
-    test's transaction never commits: here they are recounted at each write instead, so that a
-    page shows the counts of the rows the test made. Transactional tests commit for real, and
+    """The archive counts (releases.archive) are recounted when a transaction commits, once for
+    all its writes, and a test's transaction never commits: here the writes since the last
+    request are recounted as one when the next request starts, as if a commit came between, and
+    before queries are counted. Yields that recount. Transactional tests commit for real, and
     tests of the commit itself are marked `archive_on_commit`."""
     if "archive_on_commit" in request.keywords or _flushes_the_database(request.node):
+        yield None
         return
+    from django.core.signals import request_started
+
     import releases.signals
 
     real = releases.signals.transaction
 
-    class RecountAtOnce:
+    class RecountAtTheNextRequest:
         def __getattr__(self, name):
             return getattr(real, name)
 
         def on_commit(self, func, using=None, robust=False):
             if func is releases.signals._recount_archive:
-                return func()
+                return None  # the years wait, marked, in releases.signals
             return real.on_commit(func, using=using, robust=robust)
 
-    monkeypatch.setattr(releases.signals, "transaction", RecountAtOnce())
+    def recount(**kwargs):
+        releases.signals._recount_archive()
+
+    monkeypatch.setattr(releases.signals, "transaction", RecountAtTheNextRequest())
+    request_started.connect(recount)
+    yield recount
+    request_started.disconnect(recount)
+    releases.signals._archive_marks.pending = None  # marks of rows the test's rollback undid
+
+
+def _recounted_first(assert_queries, recount):
+    """pytest-django's query counter, counting a request's queries only: the recount of the
+    writes before it (_archive_counts_follow_each_write) happens first."""
+
+    def counting(*args, **kwargs):
+        if recount is not None:
+            recount()
+        return assert_queries(*args, **kwargs)
+
+    return counting
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, _archive_counts_follow_each_write):
+    return _recounted_first(django_assert_num_queries, _archive_counts_follow_each_write)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries, _archive_counts_follow_each_write):
+    return _recounted_first(django_assert_max_num_queries, _archive_counts_follow_each_write)

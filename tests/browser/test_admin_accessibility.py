@@ -225,21 +225,24 @@ def check_all(page, browser, base, release, pairings, paths):
     return found
 
 
+# Each (language, width) is a test of its own: pytest-xdist spreads them over the machine's cores.
+@pytest.mark.parametrize("language,width", [("ja", 1280), ("en", 390)])
 def test_every_staff_page_passes_axe_in_japanese_at_1280_and_in_english_at_390(
-    admin_page, live_server, browser, staff_site
+    admin_page, live_server, browser, staff_site, language, width
 ):
     paths = release_forms(staff_site) + lists() + other_pages(staff_site)
-    pairings = [("ja", 1280), ("en", 390)]
+    pairings = [(language, width)]
     assert check_all(admin_page, browser, live_server.url, staff_site, pairings, paths) == {}
 
 
+@pytest.mark.parametrize("language,width", [("en", 1280), ("ja", 390)])
 def test_the_lists_and_the_release_form_pass_axe_in_english_at_1280_and_in_japanese_at_390(
-    admin_page, live_server, browser, staff_site
+    admin_page, live_server, browser, staff_site, language, width
 ):
     # The pages whose layout moves most with the length of the words and the window: the
     # release forms, and the lists with a search, filters or a date drill-down.
     paths = release_forms(staff_site) + [path for path in lists() if "?" in path]
-    pairings = [("en", 1280), ("ja", 390)]
+    pairings = [(language, width)]
     assert check_all(admin_page, browser, live_server.url, staff_site, pairings, paths) == {}
 
 
