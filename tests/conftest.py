@@ -176,7 +176,7 @@ def no_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _archive_counts_follow_each_write(request, monkeypatch):
+def _archive_recount(request, monkeypatch):
     """The archive counts (releases.archive) are recounted when a transaction commits, once for
     all its writes, and a test's transaction never commits: here the writes since the last
     request are recounted as one when the next request starts, as if a commit came between, and
@@ -212,7 +212,7 @@ def _archive_counts_follow_each_write(request, monkeypatch):
 
 def _recounted_first(assert_queries, recount):
     """pytest-django's query counter, counting a request's queries only: the recount of the
-    writes before it (_archive_counts_follow_each_write) happens first."""
+    writes before it (_archive_recount) happens first."""
 
     def counting(*args, **kwargs):
         if recount is not None:
@@ -223,10 +223,10 @@ def _recounted_first(assert_queries, recount):
 
 
 @pytest.fixture
-def django_assert_num_queries(django_assert_num_queries, _archive_counts_follow_each_write):
-    return _recounted_first(django_assert_num_queries, _archive_counts_follow_each_write)
+def django_assert_num_queries(django_assert_num_queries, _archive_recount):
+    return _recounted_first(django_assert_num_queries, _archive_recount)
 
 
 @pytest.fixture
-def django_assert_max_num_queries(django_assert_max_num_queries, _archive_counts_follow_each_write):
-    return _recounted_first(django_assert_max_num_queries, _archive_counts_follow_each_write)
+def django_assert_max_num_queries(django_assert_max_num_queries, _archive_recount):
+    return _recounted_first(django_assert_max_num_queries, _archive_recount)
