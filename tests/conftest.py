@@ -31,6 +31,15 @@ def _flushes_the_database(item):
     )
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    # Bytes made while collecting (an encrypted PDF, a ZIP with its time) differ from run to run
+    # and between pytest-xdist's workers, which must collect the same tests: such a parameter
+    # is named by its argument.
+    if isinstance(val, bytes):
+        return argname
+    return None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     # Tests that flush the database (transactional ones) run last, as pytest-django orders them

@@ -63,9 +63,6 @@ def test_documents_are_recognised_by_content_with_their_page_count(data, name, f
         (pdf_bytes(), "no-extension", "extension"),
         (b"", "empty.pdf", "empty"),
     ],
-    # Named by the file's name: an encrypted PDF's bytes differ from run to run (and between
-    # pytest-xdist's workers, which must collect the same tests).
-    ids=lambda value: "data" if isinstance(value, bytes) else None,
 )
 def test_a_file_that_is_not_what_it_claims_is_refused_with_a_message(data, name, code):
     with pytest.raises(ValidationError) as refused:
