@@ -65,7 +65,8 @@ def dump(stream):
     models = [
         model
         for model in serializers.sort_dependencies(app_list.items(), allow_cycles=True)
-        if model._meta.label_lower not in excluded and not model._meta.proxy
+        # As dumpdata: no proxy, and no unmanaged model (a view of rows kept elsewhere).
+        if model._meta.label_lower not in excluded and model._meta.managed and not model._meta.proxy
     ]
 
     def objects():

@@ -31,6 +31,7 @@ def row_counts():
         model
         for label in ("people", "releases")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model._meta.managed  # not SQLite's full-text index (releases.FullText)
     ]
     return {model._meta.label: model.objects.count() for model in models}
 
@@ -74,7 +75,8 @@ def test_photo_whose_file_is_gone_gets_a_new_image(release, media_root):
 def test_every_loaded_row_passes_model_validation(release):
     for label in ("people", "releases"):
         for model in apps.get_app_config(label).get_models():
-            if model._meta.model_name == "country":
+            # Countries come from ISO 3166; SQLite's full-text index holds no rows of its own.
+            if model._meta.model_name == "country" or not model._meta.managed:
                 continue
             for obj in model.objects.all():
                 obj.full_clean()
