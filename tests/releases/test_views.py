@@ -442,6 +442,25 @@ def test_a_search_past_the_count_limit_says_more_than_and_lists_that_many(
     assert "3" in last.select_one(".notice").text  # no page 3: page 2 shown, and said
 
 
+@pytest.mark.parametrize("newest", [4, 12, 30, 1000])
+@pytest.mark.parametrize("filters", ["", "&country=KZ"])
+def test_a_common_word_lists_the_ranked_order_whether_the_newest_releases_hold_a_page_or_not(
+    client, monkeypatch, newest, filters
+):
+    """A word found in more releases than a search counts is looked for among the newest
+    releases first (filters.NEWEST), the index only for what they do not hold: whatever
+    they hold, every page is the ranked order's."""
+    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 25)
+    monkeypatch.setattr("releases.filters.NEWEST", newest)
+    search_data(60)  # 銅 in 60 releases, 20 of them in the title, on interleaved days
+    ranked = Release.objects.published().search("銅")
+    if filters:
+        ranked = ranked.for_countries(["KZ"])
+    expected = list(ranked.values_list("slug", flat=True))[:25]
+    listed = [slug for n in (1, 2) for slug in listed_slugs(client, f"?q=銅{filters}&page={n}")]
+    assert listed == expected
+
+
 def test_a_search_within_the_count_limit_is_counted_exactly_with_its_facets(client, monkeypatch):
     monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 50)
     search_data(50)
@@ -456,10 +475,11 @@ def test_a_search_past_the_count_limit_costs_the_same_queries_at_any_size(
 ):
     monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 25)
     search_data(n)  # 22 or 50 title matches: the first page is title matches alone
-    # the results counted up to the limit, title matches' count up to the page's end, the
-    # page and its countries, the choices of all releases from the archive counts (countries:
-    # sums, what is scheduled, the rows; years: sums, what is scheduled); no facets
-    with django_assert_num_queries(9):
+    # the results counted up to the limit, the moment of the newest releases' last
+    # (filters.NEWEST), title matches' count up to the page's end, the page and its
+    # countries, the choices of all releases from the archive counts (countries: sums, what
+    # is scheduled, the rows; years: sums, what is scheduled); no facets
+    with django_assert_num_queries(10):
         client.get(url("releases:list") + "?q=銅")
 
 
