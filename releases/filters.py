@@ -151,7 +151,8 @@ class TitleFirst:
             in_title = StrIndex("search_title", Value(term))
             self.newest_titled = newest.filter(GreaterThan(in_title, 0))
             in_text = StrIndex("search_text", Value(term))
-            # Not `= 0`: PostgreSQL takes an equality for a rare one and reads the whole range.
+            # Not `= 0`: PostgreSQL estimates an equality as rare, and would then read the
+            # whole window instead of walking it in order and stopping at the page.
             others = newest.filter(GreaterThan(in_text, 0)).exclude(GreaterThan(in_title, 0))
             self.newest_others = others
 
