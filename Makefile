@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts bench-desk files-per-request clean locks
+.PHONY: install messages run test test-fast lint format bench bench-scale bench-alerts bench-desk files-per-request render-floor clean locks
 
 install: $(STAMP) messages
 
@@ -72,6 +72,12 @@ bench-alerts: install
 # `database is locked` or row written twice. Settings: see bench/desk.py (BENCH_DESK_*).
 bench-desk: install
 	$(BIN)/python bench/desk.py
+
+# With no cache at all, how much of each page's time is its template alone (rendered again with
+# its own context): the share of the bare view a page could reach if its view cost nothing.
+# In-process over 10,000 generated releases. Settings: see bench/render_floor.py (BENCH_*).
+render-floor: install
+	$(BIN)/python bench/render_floor.py
 
 # Which of our files (Python modules whose functions run, URLconfs, templates rendered) the list
 # and a release page touch, each listed, against the target of about ten a page.

@@ -69,9 +69,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from pages import TARGETS_NONE, Target, public_pages
 from servers import form_data, nginx_config, setting, start_nginx, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,25 +100,10 @@ class BenchError(Exception):
     pass
 
 
-# With no cache at all, as a share of the bare view: the Wagtail peer's best (issue 24).
-TARGETS_NONE = {
-    "list-first": 0.19,
-    "list": 0.16,
-    "release": 0.36,
-    "page": 0.20,
-    "search": 0.20,
-}
 TARGET_ON = 0.80
 TARGET_NGINX = 0.50
 TARGET_LOAD_P99 = 0.100
 PUBLISH_EVERY = 10.0
-
-
-@dataclass
-class Target:
-    label: str
-    path: str
-    kind: str = ""
 
 
 @dataclass
@@ -209,8 +195,7 @@ def site_environment(workdir, database_url, redis_url, name="after"):
 
 
 def choose_targets(env):
-    """Analyse the database; the pages to measure (the release is a recent one with several
-    meetings)."""
+    """Set this process up as the site `env` describes; its pages to measure (bench/pages.py)."""
     os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_"))})
     # Not bench.settings: in this process `bench` is this script.
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -218,58 +203,10 @@ def choose_targets(env):
     import django
 
     django.setup()
-    from django.db import connection
-    from django.db.models import Count
-
-    from releases.models import Release
-
-    # A production database has planner statistics; a freshly bulk-loaded one has none yet.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-    public = Release.objects.published()
-    count = public.count()
-    if not count:
-        raise BenchError("No public release was generated.")
-    detail = (
-        public.annotate(n=Count("meetings"))
-        .filter(n__gte=2)
-        .order_by("-published_at")
-        .values_list("slug", flat=True)
-        .first()
-    ) or public.values_list("slug", flat=True).first()
-    deep = min(200, (count + 19) // 20)
-    country = "KZ" if public.for_country("KZ").exists() else public.first().countries.first().code
-    official = (
-        public.officials()
-        .annotate(n=Count("participations"))
-        .order_by("-n")
-        .values_list("slug", flat=True)
-        .first()
-    )
-    connection.close()
-
-    def q(**params):
-        return "?" + urlencode(params)
-
-    return (
-        connection.vendor,
-        count,
-        [
-            Target("List, page 1", "/ja/releases/", "list-first"),
-            Target(f"List, page {deep}", f"/ja/releases/{q(page=deep)}", "list"),
-            Target(f"Country filter ({country})", f"/ja/releases/{q(country=country)}", "list"),
-            Target("Date filter (June 2024)", f"/ja/releases/{q(year=2024, month=6)}", "list"),
-            Target("Release page", f"/ja/releases/{detail}/", "release"),
-            Target(f"Country page ({country})", f"/ja/countries/{country.lower()}/", "page"),
-            Target("Official page", f"/ja/officials/{official}/", "page"),
-            Target("Search (lithium, English)", f"/en/releases/{q(q='lithium')}", "search"),
-            Target("Agreements", "/ja/agreements/", "list"),
-            Target("RSS feed", "/ja/releases/feed/rss/"),
-            Target("Sitemap (releases)", "/sitemap-releases.xml"),
-            Target("API, releases", "/api/releases/?lang=en"),
-        ],
-    )
+    try:
+        return public_pages()
+    except LookupError as error:
+        raise BenchError(str(error)) from error
 
 
 def get(port, path):
