@@ -2,6 +2,7 @@ import datetime
 import uuid
 from collections import Counter
 from pathlib import PurePath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1128,20 +1129,21 @@ class ReleaseUpdate(models.Model):
 
 class ArchiveCountQuerySet(models.QuerySet):
     """The public archive's counts read from the derived table (releases.archive), exact at
-    every moment: the table counts releases with status published, and what is scheduled but
-    not yet public (found through the public-list index) is subtracted here."""
+    every moment: the table counts the releases with status published up to its cutoff
+    (`ArchiveCutoff`), and what differs now (`_uncounted()`: what became public since, or what
+    is counted but not public yet) is added or subtracted here."""
 
     def country_facets(self, year=None, within=None):
         """The countries of the public releases (of the local `year`, about `within` too), each
         with `n`, how many of those releases are about it; most first, then by name: what
         `Release.objects.published()` (filtered so) `.country_counts()` gives."""
         rows = self.filter(within=within, country__isnull=False)
-        scheduled = _scheduled(year, within)
+        uncounted = _uncounted(year, within)
         if year is not None:
             rows = rows.filter(year=year)
         counts = Counter(dict(rows.values_list("country_id").annotate(n=Sum("releases"))))
-        links = Release.countries.through.objects.filter(release__in=scheduled).order_by()
-        counts.subtract(dict(links.values_list("country_id").annotate(n=Count("pk"))))
+        links = Release.countries.through.objects.filter(release__in=uncounted.releases)
+        uncounted.correct(counts, links.order_by().values_list("country_id").annotate(Count("pk")))
         shown = [pk for pk, n in counts.items() if n > 0]
         # By name first, in the database's collation, as the live aggregate breaks ties.
         found = list(Country.objects.filter(pk__in=shown).order_by("name"))
@@ -1157,13 +1159,16 @@ class ArchiveCountQuerySet(models.QuerySet):
             rows = rows.filter(year=year)
         counts = Counter(dict(rows.values_list("year").annotate(n=Sum("releases"))))
         # By ranges of publication moments (year_counts()), not each row's local year: that is a
-        # Python call per row on SQLite, and there may be thousands scheduled.
-        counts.subtract({row["year"]: row["n"] for row in _scheduled(year, country).year_counts()})
+        # Python call per row on SQLite.
+        uncounted = _uncounted(year, country)
+        rows = uncounted.releases.year_counts()
+        uncounted.correct(counts, ((row["year"], row["n"]) for row in rows))
         return [{"year": y, "n": n} for y, n in sorted(counts.items(), reverse=True) if n > 0]
 
-    def count_by_country(self, countries):
+    def count_by_country(self, countries, uncounted=None):
         """`countries` as a list, each with `releases_n`, `meetings_n` and `agreements_n` of the
-        public archive, as `Release.objects.published().count_by_country()` counts them."""
+        public archive, as `Release.objects.published().count_by_country()` counts them
+        (`uncounted`: what `_uncounted()` gives, if the caller has it already)."""
         countries = list(countries)
         ids = [country.pk for country in countries]
         if not ids:
@@ -1171,9 +1176,10 @@ class ArchiveCountQuerySet(models.QuerySet):
         rows = self.filter(within=None, country_id__in=ids).values_list("country_id")
         sums = rows.annotate(Sum("releases"), Sum("meetings"), Sum("agreements"))
         counts = {pk: Counter(releases_n=r, meetings_n=m, agreements_n=a) for pk, r, m, a in sums}
-        for name, scheduled in _scheduled_by_country(ids):
-            for pk, n in scheduled.items():
-                counts.setdefault(pk, Counter())[name] -= n
+        uncounted = uncounted or _uncounted()
+        for name, rows in _by_country(uncounted, ids):
+            for pk, n in rows:
+                counts.setdefault(pk, Counter())[name] += uncounted.sign * n
         for country in countries:
             found = counts.get(country.pk, Counter())
             for name in ("releases_n", "meetings_n", "agreements_n"):
@@ -1184,8 +1190,14 @@ class ArchiveCountQuerySet(models.QuerySet):
         """The countries of the public releases by name, each with its counts (the countries
         page, the home page): what `count_by_country(published.countries())` gives."""
         about = self.filter(within=None, country__isnull=False, releases__gt=0)
-        countries = Country.objects.filter(pk__in=about.values("country_id")).order_by("name")
-        return [country for country in self.count_by_country(countries) if country.releases_n]
+        shown = Q(pk__in=about.values("country_id"))
+        uncounted = _uncounted()
+        if uncounted.sign > 0:  # public since the cutoff: perhaps a country's first release
+            links = Release.countries.through.objects.filter(release__in=uncounted.releases)
+            shown |= Q(pk__in=links.values("country_id"))
+        countries = Country.objects.filter(shown).order_by("name")
+        counted = self.count_by_country(countries, uncounted)
+        return [country for country in counted if country.releases_n]
 
     def agreement_counts(self):
         """{country id: n} of the agreements the public releases report (the agreements
@@ -1194,49 +1206,96 @@ class ArchiveCountQuerySet(models.QuerySet):
         yet recounted (see refresh_archive_counts)."""
         rows = self.filter(within=None).values_list("country_id").annotate(n=Sum("agreements"))
         counts = Counter(dict(rows))
-        waiting = _waiting_agreements().order_by().values_list("country_id")
-        waiting = dict(waiting.annotate(n=Count("pk")))
-        counts[None] -= sum(waiting.values())
-        counts.subtract({pk: n for pk, n in waiting.items() if pk is not None})
+        uncounted = _uncounted()
+        differing = _first_reported_by(uncounted).order_by().values_list("country_id")
+        differing = dict(differing.annotate(n=Count("pk")))
+        counts[None] += uncounted.sign * sum(differing.values())
+        uncounted.correct(counts, ((pk, n) for pk, n in differing.items() if pk is not None))
         return Counter({pk: max(n, 0) for pk, n in counts.items()})
 
 
-def _scheduled(year=None, country=None):
-    """Releases with status published whose moment has not come (of the local `year`, about
-    `country`): the table counts them, the public does not see them yet."""
-    scheduled = Release.objects.filter(
-        status=Release.Status.PUBLISHED, published_at__gt=timezone.now()
-    )
+class ArchiveCutoff(models.Model):
+    """The moment up to which the derived counts (`ArchiveCount`, `OfficialCount`) count the
+    releases with status published: those whose moment is at or before it. One row, moved to
+    the moment of each recount (releases.archive); none yet, or no moment: every release with
+    status published is counted, whatever its moment."""
+
+    moment = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("archive counts' cutoff")
+        verbose_name_plural = _("archive counts' cutoff")
+
+    def __str__(self):
+        return f"{self.moment}"
+
+
+class Uncounted(NamedTuple):
+    """What the derived counts and the public differ by now: `releases` (with status
+    published), to add (`sign` 1) or to subtract (-1); releases with status published whose
+    moment is at or before `counted_until` are counted by both."""
+
+    sign: int
+    releases: models.QuerySet
+    counted_until: datetime.datetime
+
+    def correct(self, counts, rows):
+        """Add the (key, n) `rows` to the Counter `counts`, or subtract them, as `sign` says."""
+        for key, n in rows:
+            counts[key] += self.sign * n
+
+
+def _uncounted(year=None, country=None):
+    """What the public sees now and the derived counts do not count, or the reverse (of the
+    local `year`, about `country`), as `Uncounted`. Releases that became public since the
+    cutoff (their moment came, or they were published after the last recount): to add.
+    Releases counted but not public yet (scheduled after now, up to the cutoff, or to no end
+    before the first recount): to subtract. Either way only the releases between the two
+    moments, found through the public-list index: a few, not every scheduled release."""
+    cutoff = ArchiveCutoff.objects.values_list("moment", flat=True).first()
+    now = timezone.now()
+    releases = Release.objects.filter(status=Release.Status.PUBLISHED)
+    if cutoff is not None and cutoff <= now:
+        sign, releases = 1, releases.filter(published_at__gt=cutoff, published_at__lte=now)
+    else:
+        sign, releases = -1, releases.filter(published_at__gt=now)
+        if cutoff is not None:
+            releases = releases.filter(published_at__lte=cutoff)
     if year is not None:
-        scheduled = scheduled.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        releases = releases.issued_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     if country is not None:
-        scheduled = scheduled.for_country(country)
-    return scheduled
+        releases = releases.for_country(country)
+    return Uncounted(sign, releases, min(cutoff or now, now))
 
 
-def _scheduled_by_country(ids):
-    """What `_scheduled()` releases add to the counts of the countries `ids`: (name, {country
-    id: n}) for `releases_n`, `meetings_n` and `agreements_n`."""
-    scheduled = _scheduled()
-    links = Release.countries.through.objects.filter(release__in=scheduled, country_id__in=ids)
-    meetings = Meeting.objects.filter(release__in=scheduled, country_id__in=ids)
-    agreements = _waiting_agreements().filter(country_id__in=ids)
+def _by_country(uncounted, ids):
+    """What the releases of `uncounted` make of the counts of the countries `ids`: (name,
+    [(country id, n)]) for `releases_n`, `meetings_n` and `agreements_n`."""
+    releases = uncounted.releases
+    links = Release.countries.through.objects.filter(release__in=releases, country_id__in=ids)
+    meetings = Meeting.objects.filter(release__in=releases, country_id__in=ids)
+    agreements = _first_reported_by(uncounted).filter(country_id__in=ids)
     for name, rows in (
         ("releases_n", links),
         ("meetings_n", meetings),
         ("agreements_n", agreements),
     ):
-        yield name, dict(rows.order_by().values_list("country_id").annotate(n=Count("pk")))
+        yield name, rows.order_by().values_list("country_id").annotate(n=Count("pk"))
 
 
-def _waiting_agreements():
-    """Agreements that only releases not yet public report (scheduled, or not published): the
-    table counts them from their first release with status published, the public does not see
-    them yet. Found from the scheduled releases' links: an Exists per agreement would walk
-    every agreement (14 s at 100,000 releases on SQLite)."""
-    reported = ReleaseAgreement.objects.filter(release__in=_scheduled()).values("agreement_id")
-    public = public_links().filter(agreement=OuterRef("pk"))
-    return Agreement.objects.filter(pk__in=reported).exclude(Exists(public))
+def _first_reported_by(uncounted):
+    """The agreements that the releases of `uncounted` report and that no release counted by
+    both the table and the public reports: those whose count these releases change (an
+    agreement counts from its first release). Found from their links: an Exists per agreement
+    would walk every agreement (14 s at 100,000 releases on SQLite)."""
+    releases = uncounted.releases
+    reported = ReleaseAgreement.objects.filter(release__in=releases).values("agreement_id")
+    before = ReleaseAgreement.objects.filter(
+        agreement=OuterRef("pk"),
+        release__status=Release.Status.PUBLISHED,
+        release__published_at__lte=uncounted.counted_until,
+    )
+    return Agreement.objects.filter(pk__in=reported).exclude(Exists(before))
 
 
 class ArchiveCount(models.Model):
@@ -1283,17 +1342,18 @@ class OfficialCountQuerySet(models.QuerySet):
         """(meetings, agreements): how many public meetings `official` attended and how many
         public agreements they signed, what `Meeting.objects.public()` and
         `Agreement.objects.public()` filtered by them count. The table counts releases with
-        status published; what only a scheduled release reports is subtracted here. Never
-        below 0, even from a table not yet recounted."""
+        status published up to its cutoff; what differs now (`_uncounted()`) is added or
+        subtracted here. Never below 0, even from a table not yet recounted."""
         sums = self.filter(official=official).aggregate(Sum("meetings"), Sum("agreements"))
-        # From the scheduled releases' meetings to the official's place at each: joined the
-        # other way, SQLite walks all of a busy official's meetings (5 ms at 5,000 releases).
-        scheduled = Meeting.objects.filter(release__in=_scheduled()).values("pk")
-        meetings = MeetingParticipant.objects.filter(meeting__in=scheduled, official=official)
-        signed = _waiting_agreements().filter(signatories=official)
+        uncounted = _uncounted()
+        # From those releases' meetings to the official's place at each: joined the other
+        # way, SQLite walks all of a busy official's meetings (5 ms at 5,000 releases).
+        meetings = Meeting.objects.filter(release__in=uncounted.releases).values("pk")
+        meetings = MeetingParticipant.objects.filter(meeting__in=meetings, official=official)
+        signed = _first_reported_by(uncounted).filter(signatories=official)
         return (
-            max((sums["meetings__sum"] or 0) - meetings.count(), 0),
-            max((sums["agreements__sum"] or 0) - signed.count(), 0),
+            max((sums["meetings__sum"] or 0) + uncounted.sign * meetings.count(), 0),
+            max((sums["agreements__sum"] or 0) + uncounted.sign * signed.count(), 0),
         )
 
 

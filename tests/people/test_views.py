@@ -67,8 +67,8 @@ def test_the_country_list_costs_the_same_queries_at_any_size(
         release = release_about(["KZ", "UZ", "TJ"][i % 3], tokyo(2025, 1, 1))
         meeting_with(release, OfficialFactory())
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
-    # countries and their counts, from the archive counts
-    with django_assert_num_queries(5):
+    # countries and their counts, from the archive counts (with their cutoff)
+    with django_assert_num_queries(6):
         client.get(url("releases:countries"))
 
 
@@ -164,9 +164,10 @@ def test_a_country_page_costs_the_same_queries_at_any_size(
         release = release_about("KZ", tokyo(2025, 1, 1) + datetime.timedelta(days=i))
         meeting_with(release, officials[i % 3])
         ReleaseAgreementFactory(release=release, agreement=AgreementFactory())
-    # country and its counts (from the archive counts, which give the count of its pages too);
-    # the page's releases, meetings, participants, agreement links; officials; agreements
-    with django_assert_num_queries(11):
+    # country and its counts (from the archive counts with their cutoff, which give the count
+    # of its pages too); the page's releases, meetings, participants, agreement links;
+    # officials; agreements
+    with django_assert_num_queries(12):
         client.get(url("releases:country", code="kz") + "?page=2")
 
 
@@ -234,8 +235,8 @@ def test_an_official_page_costs_the_same_queries_at_any_size(
         agreement = AgreementFactory()
         agreement.signatories.add(official)
         ReleaseAgreementFactory(release=meeting.release, agreement=agreement)
-    # official; posts; whether their country has a page; their counts (OfficialCount) and
-    # what scheduled releases add to them (meetings, agreements); the page's meetings,
+    # official; posts; whether their country has a page; their counts (OfficialCount), the
+    # cutoff and what differs from it now (meetings, agreements); the page's meetings,
     # participants; the latest agreements signed
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url("releases:official", slug="o"))

@@ -325,14 +325,14 @@ def test_the_list_costs_the_same_queries_at_any_size(
 ):
     list_data(n)
     # the page's releases (chosen by their ids in a subquery), their countries; facets by
-    # country and year from the archive counts, each with what is scheduled but not yet public
-    # taken off (which are also the choices when nothing is filtered); no count: the year
-    # facets add up to it
-    with django_assert_num_queries(7):
+    # country and year from the archive counts, each with their cutoff and what differs from
+    # it now (which are also the choices when nothing is filtered); no count: the year facets
+    # add up to it
+    with django_assert_num_queries(9):
         client.get(url("releases:list"))
     # + the country codes checked against the countries table, and the choices (all public
     # releases) beside the facets (these results), both from the archive counts
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         client.get(url("releases:list") + "?country=KZ&year=2025&page=2")
 
 
@@ -419,8 +419,8 @@ def test_a_one_word_search_costs_the_same_queries_at_any_size(
     # the results counted (up to the limit), title matches' count (up to the page's end), the
     # title matches' page and its countries, the others' page and its countries, facets by
     # country and year of the results (the years: their span, then a count per year), and of
-    # all releases from the archive counts
-    with django_assert_num_queries(14):
+    # all releases from the archive counts (each with their cutoff)
+    with django_assert_num_queries(16):
         client.get(url("releases:list") + f"?q=銅&page={page}")
 
 
@@ -477,9 +477,9 @@ def test_a_search_past_the_count_limit_costs_the_same_queries_at_any_size(
     search_data(n)  # 22 or 50 title matches: the first page is title matches alone
     # the results counted up to the limit, the moment of the newest releases' last
     # (filters.NEWEST), title matches' count up to the page's end, the page and its
-    # countries, the choices of all releases from the archive counts (countries: sums, what
-    # is scheduled, the rows; years: sums, what is scheduled); no facets
-    with django_assert_num_queries(10):
+    # countries, the choices of all releases from the archive counts (countries: sums, the
+    # cutoff, what differs, the rows; years: sums, the cutoff, what differs); no facets
+    with django_assert_num_queries(12):
         client.get(url("releases:list") + "?q=銅")
 
 
@@ -707,9 +707,9 @@ def test_the_home_page_costs_the_same_queries_at_any_size(
 ):
     for n in (1, 30):
         list_data(n)
-        # latest releases and their countries; countries from the archive counts (5);
-        # agreements
-        with django_assert_num_queries(8):
+        # latest releases and their countries; countries from the archive counts (the cutoff,
+        # the countries, then their sums and what differs from the cutoff now: 6); agreements
+        with django_assert_num_queries(9):
             assert client.get(url("releases:home")).status_code == 200
 
 
@@ -884,10 +884,10 @@ def test_the_register_costs_the_same_queries_at_any_size(
 ):
     release = full_release(agreements=n)
     ReleaseAgreementFactory(release=ReleaseFactory(), agreement=release.agreements.first())
-    # the total and the country choices from the archive counts (less the agreements waiting
-    # for a scheduled release; then the countries), the page's agreements (chosen by their
-    # ids), parties, public release links; year choices (the first and the last signing, then
-    # a probe per year)
-    with django_assert_num_queries(9):
+    # the total and the country choices from the archive counts (their cutoff, and the
+    # agreements whose count differs from it now; then the countries), the page's agreements
+    # (chosen by their ids), parties, public release links; year choices (the first and the
+    # last signing, then a probe per year)
+    with django_assert_num_queries(10):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
