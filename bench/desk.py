@@ -377,6 +377,9 @@ def site_environment(workdir, database_url, production):
             # Plain http on loopback: no redirect to https, cookies that travel over http.
             DJANGO_SECURE_SSL_REDIRECT="0",
             DJANGO_SECURE_COOKIES="0",
+            # Its staff log in with a password alone, as a script (no authenticator app), as
+            # `make bench`'s publisher does.
+            DJANGO_REQUIRE_2FA="0",
         )
     return env
 
