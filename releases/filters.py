@@ -17,6 +17,7 @@ from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Country, Official
@@ -141,6 +142,7 @@ class TitleFirst:
         others = releases.filter(containing([term], using)).exclude(titled(term, using))
         self.others = others.order_by(*order)
         self.newest_titled = self.newest_others = None
+        self.all_newest = False
         if common:
             newest = releases.order_by(*order)
             # The publication moment of the NEWEST-th: those from it on are the newest.
@@ -328,11 +330,12 @@ class ReleaseFilter(ExplainedFilterSet):
     def search_count(self):
         """For a search, (how many releases it finds, counting no further than
         SEARCH_COUNT_LIMIT; whether it finds more); None when the list is not a search."""
-        if not hasattr(self, "_search_count"):
-            self._search_count = self._count_search() if self.searching() else None
         return self._search_count
 
-    def _count_search(self):
+    @cached_property
+    def _search_count(self):  # counted once: the view and `paged()` both ask
+        if not self.searching():
+            return None
         # Ids alone, without the rank (the word in the title: a second search of the index),
         # through the index joined: SQLite stops reading it at the limit.
         base = self.without_words()

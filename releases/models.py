@@ -1142,8 +1142,8 @@ class ArchiveCountQuerySet(models.QuerySet):
         if year is not None:
             rows = rows.filter(year=year)
         counts = Counter(dict(rows.values_list("country_id").annotate(n=Sum("releases"))))
-        links = Release.countries.through.objects.filter(release__in=uncounted.releases)
-        uncounted.correct(counts, links.order_by().values_list("country_id").annotate(Count("pk")))
+        links = uncounted.country_links().values_list("country_id").annotate(Count("pk"))
+        uncounted.correct(counts, links)
         shown = [pk for pk, n in counts.items() if n > 0]
         # By name first, in the database's collation, as the live aggregate breaks ties.
         found = list(Country.objects.filter(pk__in=shown).order_by("name"))
@@ -1193,8 +1193,7 @@ class ArchiveCountQuerySet(models.QuerySet):
         shown = Q(pk__in=about.values("country_id"))
         uncounted = _uncounted()
         if uncounted.sign > 0:  # public since the cutoff: perhaps a country's first release
-            links = Release.countries.through.objects.filter(release__in=uncounted.releases)
-            shown |= Q(pk__in=links.values("country_id"))
+            shown |= Q(pk__in=uncounted.country_links().values("country_id"))
         countries = Country.objects.filter(shown).order_by("name")
         counted = self.count_by_country(countries, uncounted)
         return [country for country in counted if country.releases_n]
@@ -1239,6 +1238,10 @@ class Uncounted(NamedTuple):
     releases: models.QuerySet
     counted_until: datetime.datetime
 
+    def country_links(self):
+        """The links of `releases` to their countries."""
+        return Release.countries.through.objects.filter(release__in=self.releases).order_by()
+
     def correct(self, counts, rows):
         """Add the (key, n) `rows` to the Counter `counts`, or subtract them, as `sign` says."""
         for key, n in rows:
@@ -1271,9 +1274,8 @@ def _uncounted(year=None, country=None):
 def _by_country(uncounted, ids):
     """What the releases of `uncounted` make of the counts of the countries `ids`: (name,
     [(country id, n)]) for `releases_n`, `meetings_n` and `agreements_n`."""
-    releases = uncounted.releases
-    links = Release.countries.through.objects.filter(release__in=releases, country_id__in=ids)
-    meetings = Meeting.objects.filter(release__in=releases, country_id__in=ids)
+    links = uncounted.country_links().filter(country_id__in=ids)
+    meetings = Meeting.objects.filter(release__in=uncounted.releases, country_id__in=ids)
     agreements = _first_reported_by(uncounted).filter(country_id__in=ids)
     for name, rows in (
         ("releases_n", links),
