@@ -28,6 +28,7 @@ from .models import Versioned
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "translation_marks"}
 HIDDEN_FIELDS |= {"search_title", "search_text", "search_grams"}
 HIDDEN_FIELDS |= {"english_missing", "english_outdated", "translation_gaps"}
+HIDDEN_FIELDS |= {"meeting_date"}  # a participation's copy of its meeting's date
 
 
 @dataclass

@@ -1276,6 +1276,7 @@ class _Writer:
                 title_ja=person.title_ja,
                 title_en=person.title_en,
                 order=position,
+                meeting_date=meeting.date,
             )
             for position, person in enumerate(attendees, 1)
         ]

@@ -725,11 +725,21 @@ class MeetingParticipant(TranslationTracked, Versioned):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A copy of the meeting's date, kept by releases.signals: an official's page reads their
+    # latest meetings down an index in their own date order (`participant_official_date_idx`)
+    # instead of sorting all of them (the busiest official's 8,000 at 100,000 releases).
+    meeting_date = models.DateField(null=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        indexes = [
+            models.Index(
+                fields=["official", "-meeting_date", "meeting"],
+                name="participant_official_date_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "official"],

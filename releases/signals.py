@@ -7,7 +7,7 @@ organisations, countries, agreements). Each change here marks the releases it to
 refreshed once, when the transaction commits, however many rows the transaction saved. A
 transaction that rolls back refreshes nothing. Rows written with `bulk_create` or `update()`
 send no signals: whoever writes that way calls `refresh_search_text()` (as `generate_releases`
-computes the text itself).
+computes the text itself), and gives participations their meeting's date (`meeting_date`).
 
 Posts are not followed: a meeting keeps the title an official held on its day, copied from the
 post when the participant was added, so renaming a post changes no release.
@@ -20,6 +20,7 @@ import logging
 import threading
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
 
@@ -184,6 +185,37 @@ def _release_part_changed(sender, instance, **kwargs):
 
 def _participant_changed(sender, instance, **kwargs):
     _mark(meeting_ids=[instance.meeting_id])
+
+
+def _meeting_date_of(rows):
+    """Give participations (a queryset) their meeting's date: MeetingParticipant.meeting_date."""
+    date = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("date")[:1]
+    rows.update(meeting_date=Subquery(date))
+
+
+def _participant_saving(sender, instance, **kwargs):
+    # Raw saves too (a restored version, a fixture): the copy is never restored as it was.
+    instance.meeting_date = (
+        Meeting.objects.filter(pk=instance.meeting_id).values_list("date", flat=True).first()
+    )
+
+
+def _meeting_saved(sender, instance, created=False, raw=False, **kwargs):
+    # Its participations follow a new date; `update()` sends no signal (nothing else changed).
+    # A new meeting has none yet, unless its rows are loaded as they were (a fixture, a restore).
+    if created and not raw:
+        return
+    instance.participations.exclude(meeting_date=instance.date).update(meeting_date=instance.date)
+
+
+def _participants_added(sender, instance, action, reverse, pk_set, **kwargs):
+    # `meeting.participants.add()` writes its rows with bulk_create: no pre_save.
+    if action == "post_add" and pk_set:
+        if reverse:  # official.meetings.add(meetings)
+            rows = MeetingParticipant.objects.filter(official=instance, meeting_id__in=pk_set)
+        else:
+            rows = MeetingParticipant.objects.filter(meeting=instance, official_id__in=pk_set)
+        _meeting_date_of(rows)
 
 
 def _release_changed(sender, instance, created=False, raw=False, **kwargs):
@@ -368,6 +400,9 @@ def connect():
     post_save.connect(_participant_changed, sender=MeetingParticipant, dispatch_uid="search-mp")
     post_delete.connect(_participant_changed, sender=MeetingParticipant, dispatch_uid="search-mp")
     post_save.connect(_release_changed, sender=Release, dispatch_uid="search-release")
+    pre_save.connect(_participant_saving, sender=MeetingParticipant, dispatch_uid="date-mp")
+    post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="date-meeting")
+    m2m_changed.connect(_participants_added, sender=MeetingParticipant, dispatch_uid="date-mp")
     for model in (Official, Organization, Country, Agreement):
         post_save.connect(_shown_row_changed, sender=model, dispatch_uid=f"search-{model}")
     for model in (Official, Organization, Country):

@@ -40,12 +40,14 @@ class IndexPaginator(Paginator):
     `SELECT … WHERE id IN (SELECT id … ORDER BY … LIMIT 20 OFFSET n) ORDER BY …`. The database
     sorts and skips narrow index entries instead of whole rows, which keeps a deep page about as
     fast as the first. `count`, where the caller knows it already (from derived counts),
-    spares counting the rows."""
+    spares counting the rows. `ids`, the rows' ids in their order by another way than the rows'
+    own query (an index that gives that order), is walked instead of theirs."""
 
-    def __init__(self, object_list, per_page, count=None, **kwargs):
+    def __init__(self, object_list, per_page, count=None, ids=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         if count is not None:
             self.count = count  # Paginator.count is a cached_property: this is its value
+        self.ids = ids
 
     def page(self, number):
         number = self.validate_number(number)
@@ -55,7 +57,8 @@ class IndexPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+            ids = rows.values("pk") if self.ids is None else self.ids
+            rows = rows.filter(pk__in=ids[bottom:top])
         else:
             rows = rows[bottom:top]
         return Page(rows, number, self)
@@ -411,13 +414,21 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         return OfficialCount.objects.totals(self.object)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return super().get_paginator(queryset, per_page, count=self.totals[0], **kwargs)
+        # The page's meetings are found in the same order by their participations' copy of the
+        # meeting's date: down the official's own index (official, date), stopping at the page,
+        # instead of sorting all their meetings (8,000 for the busiest at 100,000 releases).
+        ids = self.meetings.order_by(
+            "-participations__meeting_date", "-release__published_at", "order"
+        ).values("pk")
+        return super().get_paginator(queryset, per_page, count=self.totals[0], ids=ids, **kwargs)
+
+    @cached_property
+    def meetings(self):
+        return Meeting.objects.public().filter(participations__official=self.object)
 
     def get_queryset(self):
         return (
-            Meeting.objects.public()
-            .filter(participants=self.object)
-            .with_participants()
+            self.meetings.with_participants()
             .select_related("release")
             .defer(*(f"release__{column}" for column in SEARCH_COLUMNS))
             .order_by("-date", "-release__published_at", "order")

@@ -891,3 +891,36 @@ def test_the_register_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(10):
         client.get(url("releases:agreements"))
     assert Agreement.objects.count() == n
+
+
+def test_an_official_s_meetings_stay_newest_first_when_a_meeting_moves_or_they_join_one(client):
+    """The page finds an official's latest meetings by the copy of each meeting's date kept on
+    their participation (an index in their own date order): a meeting given a new date moves,
+    and a meeting an official is added to, from either side, takes its place by its date."""
+    release = full_release(meetings=0)
+    official = OfficialFactory(slug="minister")
+    meetings = []
+    for n in range(1, 22):  # one more than a page
+        meeting = MeetingFactory(
+            release=release, date=datetime.date(2024, 1, n), title_en=f"Meeting {n:02}"
+        )
+        MeetingParticipantFactory(meeting=meeting, official=official)
+        meetings.append(meeting)
+
+    def first_page():
+        page = soup_of(client.get(url("releases:official", "en", slug="minister")))
+        return [title.text for title in page.select(".timeline__title")]
+
+    newest_first = [f"Meeting {n:02}" for n in range(21, 0, -1)]
+    assert first_page() == newest_first[:20]
+
+    oldest = meetings[0]
+    oldest.date = datetime.date(2025, 3, 1)
+    oldest.save()
+    assert first_page() == ["Meeting 01", *newest_first[:19]]
+
+    joined = MeetingFactory(release=release, date=datetime.date(2025, 6, 1), title_en="Joined")
+    joined.participants.add(official)
+    hosted = MeetingFactory(release=release, date=datetime.date(2023, 1, 1), title_en="Hosted")
+    official.meetings.add(hosted)
+    assert first_page() == ["Joined", "Meeting 01", *newest_first[:18]]
