@@ -87,7 +87,7 @@ PAGES = [
 # Words for the first searches: some the generated releases hold, some they do not.
 WORDS = (
     "copper,survey,minister,cooperation,exploration,hydrogen,nickel,graphite,investment,"
-    "uranium,offshore,smelter,調査,大臣,鉱山,協力,探鉱,水素,投資,契約,開発"
+    "uranium,offshore,smelter,opec,調査,大臣,鉱山,協力,探鉱,水素,投資,契約,開発,鉛筆"
 )
 WARM_UP = "/en/events/"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -282,7 +282,8 @@ def report(vendor, small, large, context):
         f"taken in turn by the two sites, a fresh process requests {WARM_UP} once, then each "
         f"page: its first request, then {repeat} more after an untimed one (their median), then "
         f"the first searches for words not searched before. Figures: the median of the rounds "
-        f"(a first search: the median of its words). Machine: {os.cpu_count()} CPUs, CPython "
+        f"(a first search: the median of its words, and the slowest word). Machine: "
+        f"{os.cpu_count()} CPUs, CPython "
         f"{platform.python_version()}, load average {context['load']} (before, after); commit "
         f"{git_commit()}, {datetime.date.today().isoformat()}.",
         "",
@@ -311,14 +312,17 @@ def report(vendor, small, large, context):
             f"{'yes' if ok else 'NO'} ({rule}) |"
         )
     for label, shown, paths in word_groups(context["words"]):
-        a = statistics.median(small["searches"][path] for path in paths)
-        b = statistics.median(large["searches"][path] for path in paths)
-        ok = ratio(a, b) <= limit
+        # The median of the words, and the slowest word: a median hides one word in ten that
+        # takes seconds.
+        a, b = ([site["searches"][path] for path in paths] for site in (small, large))
+        medians, slowest = (statistics.median(a), statistics.median(b)), (max(a), max(b))
+        ok = ratio(*medians) <= limit and ratio(*slowest) <= limit
         if not ok:
             failures.append(label)
         lines.append(
-            f"| {label} | `{shown}` … | {a:.0f} | {b:.0f} | {ratio(a, b):.2f}× | — | — | — | "
-            f"{'yes' if ok else 'NO'} ({limit}×) |"
+            f"| {label} | `{shown}` … | {medians[0]:.0f} (slowest {slowest[0]:.0f}) | "
+            f"{medians[1]:.0f} (slowest {slowest[1]:.0f}) | {ratio(*medians):.2f}× "
+            f"(slowest {ratio(*slowest):.2f}×) | — | — | — | {'yes' if ok else 'NO'} ({limit}×) |"
         )
     lines += ["", f"Reproduce: `{context['command']}`", ""]
     return "\n".join(lines), failures

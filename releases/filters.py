@@ -124,26 +124,35 @@ class TitleFirst:
     releases a common word matches nearly all of them (1 to 2 s). Here each part is taken in
     publication order, the word found through the full-text index.
 
-    A common word (`common`: more matches than a search counts) is looked for first among the
+    A common word (more matches than a search counts: no `found`) is looked for first among the
     NEWEST latest `releases`, walked in publication order and their text read, which finds a
     page a few rows in. Through the index the database takes every match and sorts them all:
     PostgreSQL has no statistics of texts this long, takes a common word for a rare one, and
     spends 1.3 s on "exploration" (in 90,000 texts and no title, at 100,000 releases); SQLite
     173 ms. What the newest do not hold in full is read through the index, as for any word.
 
+    Any other word's matches are all known (`found`, their ids: at most SEARCH_COUNT_LIMIT),
+    and each part is read among them. Walking the publication order instead, PostgreSQL takes a
+    word that few releases hold for a common one (it has no statistics of substrings) and reads
+    the text of every public release to find them: 2 s at 100,000 releases.
+
     `releases` are the releases of the other filters. The paginator slices this like a
     queryset; the number of results comes from the view (`ReleaseFilter.search_count()`).
     """
 
-    def __init__(self, releases, term, common=False):
+    def __init__(self, releases, term, found=None):
         order = ("-published_at", "-id")
         using = releases.db
+        if found is not None:
+            releases = releases.filter(pk__in=found)
+            others = releases
+        else:
+            others = releases.filter(containing([term], using))
         self.titled = releases.filter(titled(term, using, joined=True)).order_by(*order)
-        others = releases.filter(containing([term], using)).exclude(titled(term, using))
-        self.others = others.order_by(*order)
+        self.others = others.exclude(titled(term, using)).order_by(*order)
         self.newest_titled = self.newest_others = None
         self.all_newest = False
-        if common:
+        if found is None:
             newest = releases.order_by(*order)
             # The publication moment of the NEWEST-th: those from it on are the newest.
             last = newest.values_list("published_at", flat=True)[NEWEST - 1 : NEWEST].first()
@@ -309,8 +318,7 @@ class ReleaseFilter(ExplainedFilterSet):
         terms = search_terms(self.form.cleaned_data.get("q"))
         if len(terms) != 1:
             return results
-        counted = self.search_count()
-        return TitleFirst(self.without_words(), terms[0], common=counted is not None and counted[1])
+        return TitleFirst(self.without_words(), terms[0], found=self.found_all())
 
     def without_words(self):
         """The releases of the valid filters other than the words searched for."""
@@ -330,19 +338,27 @@ class ReleaseFilter(ExplainedFilterSet):
     def search_count(self):
         """For a search, (how many releases it finds, counting no further than
         SEARCH_COUNT_LIMIT; whether it finds more); None when the list is not a search."""
-        return self._search_count
+        if self._search_found is None:
+            return None
+        found = len(self._search_found)
+        return min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
+
+    def found_all(self):
+        """The ids of every release a search finds, when it finds no more than
+        SEARCH_COUNT_LIMIT; otherwise (or when the list is not a search) None."""
+        found = self._search_found
+        return found if found is not None and len(found) <= SEARCH_COUNT_LIMIT else None
 
     @cached_property
-    def _search_count(self):  # counted once: the view and `paged()` both ask
+    def _search_found(self):  # read once: the count, the facets and `paged()` all ask
         if not self.searching():
             return None
         # Ids alone, without the rank (the word in the title: a second search of the index),
         # through the index joined: SQLite stops reading it at the limit.
         base = self.without_words()
         terms = search_terms(self.form.cleaned_data["q"])
-        found = base.filter(containing(terms, base.db, joined=True)).order_by().values("pk")
-        found = found[: SEARCH_COUNT_LIMIT + 1].count()
-        return min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
+        found = base.filter(containing(terms, base.db, joined=True)).order_by()
+        return list(found.values_list("pk", flat=True)[: SEARCH_COUNT_LIMIT + 1])
 
     def facets(self):
         """(countries, years) of the releases this filter lists, with counts: the shapes of
@@ -360,6 +376,9 @@ class ReleaseFilter(ExplainedFilterSet):
             counts = ArchiveCount.objects
             return counts.country_facets(year, within), counts.year_facets(within, year)
         results = self.qs
+        if (found := self.found_all()) is not None:
+            # A search's results by their ids, read once already: not its words again.
+            results = self.queryset.filter(pk__in=found)
         return list(results.country_counts()), list(results.year_counts())
 
     def filter_country(self, queryset, name, value):

@@ -341,10 +341,15 @@ class ReleaseQuerySet(models.QuerySet):
         Counted by ranges of publication moments, one count per local year between the first
         and the last: the local year of each row (ExtractYear) is a Python function called per
         row on SQLite, which made the year counts of a common word's search the slowest part of
-        its page at 100,000 releases."""
+        its page at 100,000 releases.
+
+        The first and the last are read with the count, which makes PostgreSQL read these
+        releases: it turns a query of MIN and MAX alone into two walks along the publication
+        index, each to the first of these releases it meets, and for a word that few or none
+        hold that walk went through every public release (4 s at 100,000 releases)."""
         rows = self.order_by()
-        span = rows.aggregate(first=Min("published_at"), last=Max("published_at"))
-        if span["first"] is None:
+        span = rows.aggregate(n=Count("pk"), first=Min("published_at"), last=Max("published_at"))
+        if not span["n"]:
             return []
         zone = timezone.get_current_timezone()
         first, last = (timezone.localtime(span[end], zone).year for end in ("first", "last"))

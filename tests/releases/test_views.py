@@ -462,11 +462,28 @@ def test_a_common_word_lists_the_ranked_order_whether_the_newest_releases_hold_a
 
 
 def test_a_search_within_the_count_limit_is_counted_exactly_with_its_facets(client, monkeypatch):
-    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 50)
+    from releases.search import refresh_search_text
+
+    monkeypatch.setattr("releases.filters.SEARCH_COUNT_LIMIT", 51)
     search_data(50)
-    soup = soup_of(client.get(url("releases:list", "en") + "?q=銅"))
+    ReleaseFactory(slug="copper-2019", title_ja="銅", published_at=tokyo(2019, 5, 1))
+    refresh_search_text(Release.objects.filter(slug="copper-2019"))
+    soup = soup_of(client.get(url("releases:list", "en") + "?q=銅&country=KZ&country=UZ"))
     assert soup.select_one(".results-summary").text.split() == ["50", "releases"]
-    assert soup.select_one(".finder__facets")
+    facets = soup.select(".finder__facets .count-list")
+    by_country = {li.a.text: li.select_one(".count").text for li in facets[0].select("li")}
+    by_year = {li.a.text: li.select_one(".count").text for li in facets[1].select("li")}
+    # The releases about KZ or UZ with the word, counted as the live aggregates count them
+    # (the one of 2019 is about no country).
+    assert by_country == {"Kazakhstan": "25", "Uzbekistan": "25"}
+    assert by_year == {"2025": "50"}
+    soup = soup_of(client.get(url("releases:list", "en") + "?q=銅"))
+    assert soup.select_one(".results-summary").text.split() == ["51", "releases"]
+    facets = soup.select(".finder__facets .count-list")
+    assert {li.a.text: li.select_one(".count").text for li in facets[1].select("li")} == {
+        "2025": "50",
+        "2019": "1",
+    }
 
 
 @pytest.mark.parametrize("n", [66, 150])
