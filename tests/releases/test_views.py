@@ -473,8 +473,8 @@ def test_a_search_within_the_count_limit_is_counted_exactly_with_its_facets(clie
     facets = soup.select(".finder__facets .count-list")
     by_country = {li.a.text: li.select_one(".count").text for li in facets[0].select("li")}
     by_year = {li.a.text: li.select_one(".count").text for li in facets[1].select("li")}
-    # The releases about KZ or UZ with the word, counted as the live aggregates count them
-    # (the one of 2019 is about no country).
+    # The releases about KZ or UZ with the word, by country and year (the one of 2019 is about
+    # no country).
     assert by_country == {"Kazakhstan": "25", "Uzbekistan": "25"}
     assert by_year == {"2025": "50"}
     soup = soup_of(client.get(url("releases:list", "en") + "?q=銅"))
