@@ -226,6 +226,11 @@ def long_release():
     return release
 
 
+# The lists of our own apps (the staff's); the operators' lists of libraries (login attempts, tasks)
+# keep their columns.
+OUR_LISTS = tuple(f"/admin/{app}/" for app in ["releases", "people", "core", "alerts"])
+
+
 def admin_pages(releases):
     pages = ["/admin/"]
     for model in admin.site._registry:
@@ -263,6 +268,14 @@ def test_no_admin_page_scrolls_sideways_and_nothing_covers_the_title(
             )
             if sizes[0] > sizes[1]:
                 wide.append((mode, path, sizes))
+        # Our lists fit beside the menu and the filters: no column hidden behind a scroll (the
+        # meetings' list, with a release title of 300 characters, was 2,420 px wide).
+        if path.startswith(OUR_LISTS):
+            table = page.evaluate(
+                "(r => r && [r.scrollWidth, r.clientWidth])(document.querySelector('.results'))"
+            )
+            if table and table[0] > table[1]:
+                wide.append(("list", path, table))
     assert not wide, wide
 
     page.goto(live_server.url + reverse("admin:releases_release_change", args=[demo_site.pk]))
