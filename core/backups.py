@@ -26,13 +26,15 @@ from django.utils import timezone
 
 FORMAT = 1
 # Written by `migrate` on the target as well (content types and permissions are referred to by
-# natural key), or throwaway (sessions, lockouts).
+# natural key), throwaway (sessions, lockouts), or written again as the rest loads.
 NOT_KEPT = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "axes.accessattempt",
     "axes.accessattemptexpiration",
+    # Derived from the agreements' signatories, whose loading writes it again (releases.signals).
+    "releases.signature",
 ]
 # Rows that migrations seed (countries, the Editors and Publishers groups): the archive's own
 # replace them, with the primary keys that its rows and history point at.

@@ -44,6 +44,8 @@ from releases.models import (
     Release,
     ReleaseAgreement,
     Section,
+    Signature,
+    refresh_signatures,
 )
 from releases.search import search_values
 from releases.translation_status import refresh_translation_status
@@ -1592,6 +1594,7 @@ class _Writer:
         insert(ReleaseAgreement, self.agreement_links)
         insert(Agreement.parties.through, self.parties)
         insert(Agreement.signatories.through, self.signatories)
+        refresh_signatures([agreement.pk for agreement in self.agreements])
         ids = [r.pk for r in self.releases]
         # Some synthetic releases are Japanese only, or have sections and contacts without
         # English: count them as the signals would (a write only for those).
@@ -1655,6 +1658,7 @@ def clear():
         agreements = Agreement.objects.filter(slug__startswith=SLUG_PREFIX).exclude(Exists(links))
         note(Agreement.parties.through.objects.filter(agreement__in=agreements).delete())
         note(Agreement.signatories.through.objects.filter(agreement__in=agreements).delete())
+        note(Signature.objects.filter(agreement__in=agreements).delete())
         note(agreements.delete())
 
         kept_agreements = Agreement.objects.all()

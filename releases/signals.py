@@ -7,7 +7,8 @@ organisations, countries, agreements). Each change here marks the releases it to
 refreshed once, when the transaction commits, however many rows the transaction saved. A
 transaction that rolls back refreshes nothing. Rows written with `bulk_create` or `update()`
 send no signals: whoever writes that way calls `refresh_search_text()` (as `generate_releases`
-computes the text itself), and gives participations their meeting's date (`meeting_date`).
+computes the text itself), gives participations their meeting's date (`meeting_date`) and
+writes the signatures of the agreements (`refresh_signatures()`).
 
 Posts are not followed: a meeting keeps the title an official held on its day, copied from the
 post when the participant was added, so renaming a post changes no release.
@@ -40,6 +41,8 @@ from .models import (
     ReleaseAgreement,
     ReleaseRedirect,
     Section,
+    Signature,
+    refresh_signatures,
 )
 from .search import refresh_search_text, releases_showing
 from .tasks import enqueue_release_pdfs
@@ -176,6 +179,8 @@ FOLLOWED = (
     Release.countries.through,
     # Changes waiting for a publisher: nothing the public sees.
     PendingChange,
+    # Derived: written with a change to its agreement, which the caches follow.
+    Signature,
 )
 
 
@@ -216,6 +221,22 @@ def _participants_added(sender, instance, action, reverse, pk_set, **kwargs):
         else:
             rows = MeetingParticipant.objects.filter(meeting=instance, official_id__in=pk_set)
         _meeting_date_of(rows)
+
+
+def _agreement_dated(sender, instance, **kwargs):
+    # Raw saves too (a restored version): its signatures follow the date it takes back.
+    day = instance.signed_on or Signature.UNDATED
+    Signature.objects.filter(agreement=instance).exclude(signed_on=day).update(signed_on=day)
+
+
+def _signatories_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Signatories added, removed or cleared, from either side: the `Signature` rows follow."""
+    if not action.startswith("post_"):
+        return
+    if reverse and action == "post_clear":  # all an official's signatures taken back
+        Signature.objects.filter(official=instance).delete()
+    else:
+        refresh_signatures(pk_set if reverse else [instance.pk])
 
 
 def _release_changed(sender, instance, created=False, raw=False, **kwargs):
@@ -403,6 +424,10 @@ def connect():
     pre_save.connect(_participant_saving, sender=MeetingParticipant, dispatch_uid="date-mp")
     post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="date-meeting")
     m2m_changed.connect(_participants_added, sender=MeetingParticipant, dispatch_uid="date-mp")
+    post_save.connect(_agreement_dated, sender=Agreement, dispatch_uid="date-agreement")
+    m2m_changed.connect(
+        _signatories_changed, sender=Agreement.signatories.through, dispatch_uid="date-signed"
+    )
     for model in (Official, Organization, Country, Agreement):
         post_save.connect(_shown_row_changed, sender=model, dispatch_uid=f"search-{model}")
     for model in (Official, Organization, Country):

@@ -440,7 +440,7 @@ class OfficialDetailView(ForgivingPaginationMixin, SingleObjectMixin, ListView):
         has_page = Release.objects.published().filter(countries=official.country_id).exists()
         # The latest they signed; the register, filtered by them, lists them all (an agency's
         # own president signs hundreds over the years).
-        signed = Agreement.objects.public().filter(signatories=official)
+        signed = Agreement.objects.public().signed_by(official)
         return super().get_context_data(
             agreements=signed.for_links()[:SIGNED_SHOWN],
             agreements_n=self.totals[1],

@@ -24,6 +24,7 @@ from releases.models import (
     OfficialCount,
     Release,
     ReleaseAgreement,
+    Signature,
 )
 from tests.factories import (
     AgreementFactory,
@@ -511,6 +512,20 @@ def test_the_migration_counts_the_officials_of_existing_sites_as_a_recount_does(
     ] == [row[1:] for row in counted]
 
 
+def test_the_migration_writes_the_signatures_of_existing_sites_as_the_signals_do():
+    fill = importlib.import_module("releases.migrations.0034_signature").fill
+    minister, ceo = OfficialFactory(), OfficialFactory()
+    for day in (datetime.date(2021, 5, 1), None):
+        agreement = AgreementFactory(signed_on=day)
+        agreement.signatories.add(minister, ceo)
+    AgreementFactory()  # signed by nobody known
+    written = sorted(Signature.objects.values_list("agreement", "official", "signed_on"))
+    assert len(written) == 4 and datetime.date.min in {row[2] for row in written}
+    Signature.objects.all().delete()  # what a site held before: nothing
+    fill(apps, None)
+    assert sorted(Signature.objects.values_list("agreement", "official", "signed_on")) == written
+
+
 def test_a_rolled_back_change_leaves_the_counts(committed):
     with committed():
         release = ReleaseFactory(published_at=tokyo(2024, 3, 1), countries=[country("KZ")])
@@ -521,10 +536,19 @@ def test_a_rolled_back_change_leaves_the_counts(committed):
 
 
 def test_the_command_rebuilds_after_bulk_writes():
-    public_releases_in_bulk(OrganizationFactory(), 30)
+    releases = public_releases_in_bulk(OrganizationFactory(), 30)
+    signer = OfficialFactory()
+    agreement = AgreementFactory()
+    ReleaseAgreement.objects.create(release=releases[0], agreement=agreement)
+    Agreement.signatories.through.objects.bulk_create(
+        [Agreement.signatories.through(agreement=agreement, official=signer)]
+    )
     assert ArchiveCount.objects.year_facets() == []
+    assert list(Agreement.objects.public().signed_by(signer)) == []
     call_command("refresh_archive_counts", verbosity=0)
     assert ArchiveCount.objects.year_facets() == list(Release.objects.published().year_counts())
+    # An official's page lists the latest they signed from their signatures, rewritten too.
+    assert list(Agreement.objects.public().signed_by(signer)) == [agreement]
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@ import datetime
 import re
 
 import pytest
+import reversion
 import time_machine
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from reversion.models import Version
 
 from releases.models import Agreement, ArchiveCount, Release
 from tests.factories import (
@@ -941,3 +943,50 @@ def test_an_official_s_meetings_stay_newest_first_when_a_meeting_moves_or_they_j
     hosted = MeetingFactory(release=release, date=datetime.date(2023, 1, 1), title_en="Hosted")
     official.meetings.add(hosted)
     assert first_page() == ["Joined", "Meeting 01", *newest_first[:18]]
+
+
+def _latest_signed(client):
+    """The agreements the official "signer" signed, as their page lists them (slugs)."""
+    title = soup_of(client.get(url("releases:official", "en", slug="signer"))).find(
+        id="signed-title"
+    )
+    return [] if title is None else [a["href"].split("/")[-2] for a in title.parent.select("li a")]
+
+
+def test_an_official_page_follows_signatures_and_dates_however_they_change(client):
+    """The page reads the latest signed from a copy of the signatures (releases.Signature):
+    changes from the agreement's side, the official's side and a history restore all show."""
+    release = full_release(agreements=0)
+    signer = OfficialFactory(slug="signer")
+    first, second, undated = (
+        AgreementFactory(slug=slug, signed_on=day)
+        for slug, day in [
+            ("first", datetime.date(2024, 1, 1)),
+            ("second", datetime.date(2025, 1, 1)),
+            ("undated", None),
+        ]
+    )
+    for agreement in (first, second, undated):
+        ReleaseAgreementFactory(release=release, agreement=agreement)
+    MeetingParticipantFactory(meeting=release.meetings.first(), official=signer)  # a page always
+    with reversion.create_revision():
+        first.signatories.add(signer)
+        first.save()
+    second.signatories.add(signer)
+    signer.signed_agreements.add(undated)  # from the official's side
+    assert _latest_signed(client) == ["second", "first", "undated"]  # a date not known: last
+
+    first.signed_on = datetime.date(2026, 1, 1)
+    first.save()
+    assert _latest_signed(client) == ["first", "second", "undated"]
+    second.signatories.remove(signer)
+    undated.signatories.clear()
+    assert _latest_signed(client) == ["first"]
+    signer.signed_agreements.clear()
+    assert _latest_signed(client) == []
+    signer.signed_agreements.set([second, undated])
+    assert _latest_signed(client) == ["second", "undated"]
+
+    # Its history restored as it was signed: by the signer, in 2024.
+    Version.objects.get_for_object(first).get().revert()
+    assert _latest_signed(client) == ["second", "first", "undated"]
