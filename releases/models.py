@@ -912,7 +912,7 @@ class Signature(models.Model):
 
 def refresh_signatures(agreement_ids):
     """Write the `Signature` rows of these agreements as their signatories and dates are now:
-    two queries, and no signal (derived rows change with their agreement, whose own change is
+    three queries, and no signal (derived rows change with their agreement, whose own change is
     what the caches follow)."""
     ids = list(agreement_ids)
     Signature.objects.filter(agreement_id__in=ids).delete()

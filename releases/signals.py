@@ -223,8 +223,11 @@ def _participants_added(sender, instance, action, reverse, pk_set, **kwargs):
         _meeting_date_of(rows)
 
 
-def _agreement_dated(sender, instance, **kwargs):
-    # Raw saves too (a restored version): its signatures follow the date it takes back.
+def _agreement_dated(sender, instance, created=False, raw=False, **kwargs):
+    # Raw saves too (a restored version): its signatures follow the date it takes back. A new
+    # agreement has none yet, unless its rows are loaded as they were (a fixture, a restore).
+    if created and not raw:
+        return
     day = instance.signed_on or Signature.UNDATED
     Signature.objects.filter(agreement=instance).exclude(signed_on=day).update(signed_on=day)
 
