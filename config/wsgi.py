@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 # What is loaded by now (Django, the apps, their modules and settings) lives as long as the
-# worker: frozen, the collector no longer walks it. A full collection came every few hundred
-# requests and took some 40 ms, about 130 µs a request on the release page.
+# worker: frozen, the collector no longer walks it. A full collection comes every few dozen
+# pages made from scratch (every 40 in a mix of the public pages with no cache at all) and
+# takes 30-55 ms frozen, against 80-140 ms walking the 150,000 objects loaded.
 gc.freeze()
