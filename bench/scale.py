@@ -17,7 +17,7 @@ URL configuration and the base template loaded), then:
   /ja/, each requested once.
 
 Each first request and first search is timed once, so Python's full garbage collection, which
-comes every few dozen requests and takes 30-110 ms here whatever the archive's size, is made
+comes every few dozen requests and takes 30-140 ms here whatever the archive's size, is made
 just before it (`gc.collect()`): one landing in a first request charged it the earlier pages'
 garbage (the agreements register's first request at 100,000 releases on PostgreSQL: 212 ms, of
 which 108 ms the collection).
@@ -223,7 +223,7 @@ def measure(database_url, cache, repeat, words):
         "    assert response.status_code == 200, (path, response.status_code)\n"
         "    return elapsed\n"
         # A first request is timed once: the full collection that the earlier pages' garbage
-        # owes (30-110 ms, whatever the archive's size) is made before it, not charged to it.
+        # owes (30-140 ms, whatever the archive's size) is made before it, not charged to it.
         "def first(path):\n"
         "    gc.collect()\n"
         "    return timed(path)\n"
